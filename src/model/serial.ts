@@ -1,0 +1,78 @@
+import { ModelError } from './errors';
+import { resolveOptions } from './options';
+import type { DetectorKind, ModelOptions, SerializedModel, TrainingInfo } from './types';
+
+/**
+ * Checks the header every serialised model carries and returns it typed. `load()` of each
+ * detector calls this first, so a model of another kind, a newer format or a damaged file is
+ * refused with a message instead of scoring differently.
+ */
+export function readHeader(json: unknown, kind: DetectorKind, formatVersion: number): SerializedModel {
+  const obj = typeof json === 'string' ? parseJson(json) : json;
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw new ModelError('model must be a JSON object');
+  }
+  const m = obj as Record<string, unknown>;
+  if (m.kind !== kind) {
+    throw new ModelError(`expected a ${kind} model, got kind ${JSON.stringify(m.kind)}`);
+  }
+  if (m.formatVersion !== formatVersion) {
+    throw new ModelError(
+      `${kind} model format version ${JSON.stringify(m.formatVersion)} is not supported (this library reads version ${formatVersion})`
+    );
+  }
+  const options = resolveOptions((m.options ?? {}) as Partial<ModelOptions>);
+  const training = readTraining(m.training);
+  return { ...m, kind, formatVersion, libraryVersion: String(m.libraryVersion ?? ''), options, training };
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch (e) {
+    throw new ModelError(`model is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function readTraining(x: unknown): TrainingInfo {
+  if (x === null || typeof x !== 'object') {
+    throw new ModelError('model has no training information');
+  }
+  const t = x as Record<string, unknown>;
+  for (const key of ['fromMs', 'toMs', 'points', 'stepMs'] as const) {
+    if (typeof t[key] !== 'number' || !Number.isFinite(t[key])) {
+      throw new ModelError(`model training.${key} must be a finite number`);
+    }
+  }
+  if (typeof t.fingerprint !== 'string') {
+    throw new ModelError('model training.fingerprint must be a string');
+  }
+  return {
+    fromMs: t.fromMs as number,
+    toMs: t.toMs as number,
+    points: t.points as number,
+    stepMs: t.stepMs as number,
+    fingerprint: t.fingerprint,
+  };
+}
+
+/** Reads a finite number field or fails naming it. */
+export function num(m: Record<string, unknown>, key: string): number {
+  const v = m[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ModelError(`model field ${key} must be a finite number`);
+  }
+  return v;
+}
+
+/** Reads an array of finite numbers into a Float64Array or fails naming it. */
+export function f64(m: Record<string, unknown>, key: string, length?: number): Float64Array {
+  const v = m[key];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+    throw new ModelError(`model field ${key} must be an array of finite numbers`);
+  }
+  if (length !== undefined && v.length !== length) {
+    throw new ModelError(`model field ${key} must have ${length} entries, has ${v.length}`);
+  }
+  return Float64Array.from(v as number[]);
+}
