@@ -8,4 +8,4 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('vigil: the CLI is not built yet; run `npm run build:cli` first\n');
   process.exit(2);
 }
-require(bundle);
+process.exitCode = require(bundle).main(process.argv.slice(2));

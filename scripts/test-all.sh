@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order: types, unit and integration tests. Ends with one line
+# "tests: N passed, N failed, N skipped" summing every runner.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+summary=$(mktemp)
+export VIGIL_TEST_SUMMARY="$summary"
+status=0
+
+step() {
+  echo "==> $*"
+  "$@" || status=1
+}
+
+step npm run --silent typecheck
+step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
+
+passed=0 failed=0 skipped=0
+while read -r p f s; do
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done <"$summary"
+rm -f "$summary"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # a step failed outside any test runner (types, build)
+fi
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

@@ -1,0 +1,97 @@
+import { ModelError } from '../errors';
+import { DAY_MS } from '../options';
+import { medianStep } from '../stats';
+import { lowerBound } from '../training';
+import type { DetectorKind, ModelKind, ModelOptions, ScoreBuffers, Series } from '../types';
+import { allocScoreBuffers } from '../types';
+import { fitModel } from './fit';
+
+/**
+ * The causal replay: walks a series in time order, (re)training on a trailing window at each
+ * refit time from data strictly before it, and scoring the points up to the next refit. Every
+ * score therefore uses only data at or before its own timestamp — what a live deployment that
+ * retrains on a schedule would have produced.
+ */
+
+export interface BacktestConfig {
+  model: ModelKind;
+  options: ModelOptions;
+  /** How often the model is retrained on the trailing window. */
+  refitEveryMs?: number;
+  /** Points before a chunk handed to the model as context (rolling features). */
+  contextPoints?: number;
+}
+
+export interface FitRecord {
+  atMs: number;
+  kind: DetectorKind;
+  trainingPoints: number;
+  warmingUp: boolean;
+  reason: string;
+}
+
+export interface BacktestResult extends ScoreBuffers {
+  /** Per point: index into `fits` of the model that scored it, -1 where nothing could score. */
+  fitIndex: Int32Array;
+  fits: FitRecord[];
+}
+
+export const DEFAULT_REFIT_EVERY_MS = DAY_MS;
+const DEFAULT_CONTEXT_POINTS = 2048;
+
+export function backtest(series: Series, config: BacktestConfig): BacktestResult {
+  const { t } = series;
+  const n = t.length;
+  for (let i = 1; i < n; i++) {
+    if (!(t[i] >= t[i - 1])) {
+      throw new ModelError(`timestamps must be in ascending order (index ${i})`);
+    }
+  }
+  const refitEvery = config.refitEveryMs ?? DEFAULT_REFIT_EVERY_MS;
+  if (!(refitEvery > 0)) {
+    throw new ModelError('refitEveryMs must be positive');
+  }
+  const contextPoints = config.contextPoints ?? DEFAULT_CONTEXT_POINTS;
+  const out = allocScoreBuffers(n);
+  out.expected.fill(NaN);
+  out.lower.fill(NaN);
+  out.upper.fill(NaN);
+  const fitIndex = new Int32Array(n).fill(-1);
+  const fits: FitRecord[] = [];
+  const stepMs = medianStep(t);
+
+  let i = 0;
+  while (i < n) {
+    const now = t[i];
+    const trainStart = lowerBound(t, now - config.options.trainingWindowMs);
+    const train: Series = { t: t.subarray(trainStart, i), v: series.v.subarray(trainStart, i) };
+    const decision = fitModel(config.model, train, config.options, stepMs);
+    // While warming up, refit as history grows (by half again) so the real model takes over soon.
+    const history = now - t[0];
+    const wait = decision && !decision.warmingUp ? refitEvery : Math.min(refitEvery, Math.max(stepMs * 8, history * 0.5));
+    let end = lowerBound(t, now + wait);
+    if (end <= i) {
+      end = i + 1;
+    }
+    if (decision) {
+      fits.push({
+        atMs: now,
+        kind: decision.model.kind,
+        trainingPoints: train.t.length,
+        warmingUp: decision.warmingUp,
+        reason: decision.reason,
+      });
+      const ctx = Math.max(trainStart, i - contextPoints, 0);
+      const view: ScoreBuffers = {
+        expected: out.expected.subarray(ctx, end),
+        lower: out.lower.subarray(ctx, end),
+        upper: out.upper.subarray(ctx, end),
+        score: out.score.subarray(ctx, end),
+      };
+      decision.model.score({ t: t.subarray(ctx, end), v: series.v.subarray(ctx, end) }, view, i - ctx);
+      fitIndex.fill(fits.length - 1, i, end);
+    }
+    i = end;
+  }
+  return { ...out, fitIndex, fits };
+}

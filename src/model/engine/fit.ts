@@ -1,0 +1,51 @@
+import { getDetector } from '../registry';
+import type { DetectorKind, Model, ModelKind, ModelOptions, Series } from '../types';
+import { chooseDetector } from '../auto/choose';
+
+/** Fewest finite points any model is trained on; below it nothing is scored. */
+export const MIN_POINTS_TO_SCORE = 10;
+
+export interface FitDecision {
+  model: Model;
+  /** True while history is too short for the requested kind and zscore stands in. */
+  warmingUp: boolean;
+  reason: string;
+}
+
+/**
+ * Trains the requested kind on `series`, or the cold-start zscore model while the history is
+ * shorter than that kind needs. `auto` first chooses a kind from the series itself.
+ */
+export function fitModel(kind: ModelKind, series: Series, options: ModelOptions, stepMs: number): FitDecision | null {
+  const finite = countFinite(series.v);
+  if (finite < MIN_POINTS_TO_SCORE) {
+    return null;
+  }
+  let wanted: DetectorKind;
+  let reason: string;
+  if (kind === 'auto') {
+    ({ kind: wanted, reason } = chooseDetector(series, options, stepMs));
+  } else {
+    wanted = kind;
+    reason = `requested ${kind}`;
+  }
+  const detector = getDetector(wanted);
+  if (finite < detector.minTrainingPoints(options, stepMs)) {
+    return {
+      model: getDetector('zscore').fit(series, options),
+      warmingUp: true,
+      reason: `${wanted} needs ${detector.minTrainingPoints(options, stepMs)} points, has ${finite}: cold-start zscore`,
+    };
+  }
+  return { model: detector.fit(series, options), warmingUp: false, reason };
+}
+
+export function countFinite(v: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isFinite(v[i])) {
+      n++;
+    }
+  }
+  return n;
+}
