@@ -1,4 +1,3 @@
-import '../model/all';
 import { formatHelp, parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { BACKTEST_FLAGS, runBacktest } from './commands/backtest';
 import { DEMO_FLAGS, runDemo } from './commands/demo';

@@ -18,29 +18,60 @@ export interface BandCalibration {
 }
 
 /**
- * Calibrates band half-widths from residuals (observed - expected). Each side takes the larger of
- * a robust normal model (MAD) and the empirical tail (the 99th percentile of that side), both
- * extrapolated to the target rate, so heavy-tailed residuals widen the band instead of paging.
+ * Calibrates band half-widths from residuals (observed - expected) so a point leaves the band
+ * with the target probability. Each side takes the larger of a robust normal model (MAD) and a
+ * peaks-over-threshold fit of that side's own tail (exponential excesses over its top few
+ * percent), so heavy-tailed residuals (regular spikes, bursts) widen the band instead of paging,
+ * and the band edge means "rarer than the history's tail" on every series alike.
  */
 export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number): BandCalibration {
   const sorted = sortedFinite(residuals);
-  if (sorted.length === 0) {
+  const n = sorted.length;
+  if (n === 0) {
     return { upper: 0, lower: 0 };
   }
   const med = quantileSorted(sorted, 0.5);
-  const absDev = new Float64Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) {
+  const absDev = new Float64Array(n);
+  let meanAbs = 0;
+  for (let i = 0; i < n; i++) {
     absDev[i] = Math.abs(sorted[i] - med);
+    meanAbs += absDev[i];
   }
-  const sigma = MAD_TO_SIGMA * quantileSorted(absDev.sort(), 0.5);
-  const p = falseAlarmRate(sensitivity);
-  const z = normalQuantile(1 - p / 2);
-  // Tail scales from each side's 99th percentile around the median (as if normal beyond it).
-  const upTail = (quantileSorted(sorted, 0.995) - med) / normalQuantile(0.995);
-  const loTail = (med - quantileSorted(sorted, 0.005)) / normalQuantile(0.995);
-  const up = Math.max(sigma, upTail) * z + Math.max(med, 0);
-  const lo = Math.max(sigma, loTail) * z - Math.min(med, 0);
-  return { upper: Math.max(up, 0), lower: Math.max(lo, 0) };
+  meanAbs /= n;
+  // MAD is zero when most residuals are exactly zero (idle disks, perfect fits); the mean
+  // absolute deviation still sees the rest, so the band never collapses while anything varies.
+  const sigma = Math.max(MAD_TO_SIGMA * quantileSorted(absDev.sort(), 0.5), 0.5 * MEAN_ABS_TO_SIGMA * meanAbs);
+  const sideRate = falseAlarmRate(sensitivity) / 2;
+  const z = normalQuantile(1 - sideRate);
+  const up = Math.max(sigma * z, tailQuantile(sorted, med, 1, sideRate));
+  const lo = Math.max(sigma * z, tailQuantile(sorted, med, -1, sideRate));
+  return { upper: Math.max(up + med, 0), lower: Math.max(lo - med, 0) };
+}
+
+/** Fewest tail points a peaks-over-threshold fit uses. */
+const MIN_EXCEEDANCES = 20;
+
+/**
+ * Distance from `center` to the (1 - rate) quantile of one side of an ascending array (sign +1:
+ * upper side, -1: lower), extrapolated beyond the data with an exponential tail fitted to the
+ * excesses over the side's top `frac` (generalised Pareto with shape 0: cheap and stable).
+ */
+function tailQuantile(sorted: Float64Array, center: number, sign: 1 | -1, rate: number): number {
+  const n = sorted.length;
+  const frac = Math.min(0.25, Math.max(0.05, MIN_EXCEEDANCES / n));
+  const at = (q: number) => sign * (quantileSorted(sorted, sign > 0 ? q : 1 - q) - center);
+  if (rate >= frac) {
+    return Math.max(at(1 - rate), 0);
+  }
+  const u = at(1 - frac);
+  const k = Math.max(1, Math.floor(frac * n));
+  let excess = 0;
+  for (let j = 0; j < k; j++) {
+    const x = sign * ((sign > 0 ? sorted[n - 1 - j] : sorted[j]) - center);
+    excess += Math.max(x - u, 0);
+  }
+  const beta = excess / k;
+  return Math.max(u + beta * Math.log(frac / rate), 0);
 }
 
 /**
@@ -74,8 +105,14 @@ export function scorePoint(
   }
 }
 
-/** Keeps a perfectly flat series from dividing by zero while still flagging any change. */
-const TINY = 1e-9;
+/**
+ * Keeps a perfectly flat series from dividing by zero, and float rounding from scoring as an
+ * anomaly, while still flagging any real change.
+ */
+const TINY = 1e-6;
+
+/** sqrt(pi/2): mean absolute deviation to standard deviation for a normal distribution. */
+const MEAN_ABS_TO_SIGMA = 1.2533;
 
 /** The NAB-style anomaly likelihood in [0,1]: a monotone map of score with 1 -> 0.5. */
 export function anomalyScore(score: number): number {

@@ -1,16 +1,17 @@
 import type { Detector } from './detector';
 import { ModelError } from './errors';
+import { etsDetector } from './ets/ets';
+import { isolationForestDetector } from './iforest/model';
+import { seasonalDetector } from './seasonal/seasonal';
 import type { DetectorKind, Model, ModelKind } from './types';
 import { zscoreDetector } from './zscore/zscore';
 
 /** Every detector the library knows, by kind. `auto` is not here: it chooses among these. */
-const DETECTORS = new Map<DetectorKind, Detector>([[zscoreDetector.kind, zscoreDetector]]);
+const DETECTORS: ReadonlyMap<DetectorKind, Detector> = new Map(
+  [isolationForestDetector, seasonalDetector, etsDetector, zscoreDetector].map((d) => [d.kind, d])
+);
 
 export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'iforest', 'seasonal', 'ets', 'zscore'];
-
-export function registerDetector(d: Detector): void {
-  DETECTORS.set(d.kind, d);
-}
 
 export function getDetector(kind: DetectorKind): Detector {
   const d = DETECTORS.get(kind);

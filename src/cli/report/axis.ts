@@ -8,6 +8,8 @@ const DAY = 86_400_000;
 export interface Tick {
   at: number;
   label: string;
+  /** Extra CSS class for the label (e.g. threshold colours). */
+  cls?: string;
 }
 
 interface UnitScale {
@@ -73,7 +75,7 @@ export function valueTicks(lo: number, hi: number, unit: string | undefined, cou
   const ticks: Tick[] = [];
   for (let x = first; x <= b + step * 1e-9; x += step) {
     const v = abs(x) < step * 1e-9 ? 0 : x;
-    ticks.push({ at: v * sc.div, label: `${v === 0 ? '0' : v.toFixed(dec)}${sc.suffix}` });
+    ticks.push({ at: v * sc.div, label: v === 0 ? '0' : `${v.toFixed(dec)}${sc.suffix}` });
   }
   return { ticks, lo: a * sc.div, hi: b * sc.div };
 }

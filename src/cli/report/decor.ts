@@ -10,6 +10,13 @@ const DAY = 86_400_000;
 export function timeGrid(tf: TimeFrame, top: number, bottom: number, labels: boolean): string {
   const ticks = timeTicks(tf.t0, tf.t1, Math.floor(PLOT_W / 95));
   let s = '';
+  // With weekly labels, unlabelled day lines keep individual days countable.
+  if (ticks.length > 1 && ticks[1].at - ticks[0].at >= 7 * DAY) {
+    for (let t = Math.ceil(tf.t0 / DAY) * DAY; t <= tf.t1; t += DAY) {
+      const x = num(tf.x(t));
+      s += `<line class="grid minor" x1="${x}" x2="${x}" y1="${top}" y2="${bottom}"/>`;
+    }
+  }
   for (const k of ticks) {
     const x = num(tf.x(k.at));
     s += `<line class="grid" x1="${x}" x2="${x}" y1="${top}" y2="${bottom}"/>`;
@@ -29,7 +36,7 @@ export function valueGrid(ticks: Tick[], ys: Scale, top: number, bottom: number)
     const y = ys(k.at);
     if (y < top - 0.5 || y > bottom + 0.5) continue;
     s += `<line class="grid" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${num(y)}" y2="${num(y)}"/>`;
-    s += `<text class="vl" x="${LEFT - 8}" y="${num(y + 4)}">${esc(k.label)}</text>`;
+    s += `<text class="vl${k.cls ? ` ${k.cls}` : ''}" x="${LEFT - 8}" y="${num(y + 4)}">${esc(k.label)}</text>`;
   }
   return s;
 }

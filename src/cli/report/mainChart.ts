@@ -74,17 +74,17 @@ function placeIncidents(tf: TimeFrame, incidents: readonly ReportIncident[]): Pl
   return out;
 }
 
-export function renderMainChart(s: ReportSeries, tf: TimeFrame, id: string): string {
+export function renderMainChart(s: ReportSeries, tf: TimeFrame, id: string, plotH = MAIN_PLOT_H): string {
   const placed = placeIncidents(tf, s.incidents ?? []);
   const lanes = placed.reduce((m, p) => Math.max(m, p.lane + 1), 0);
   const top = 8 + lanes * LANE_H;
-  const bottom = top + MAIN_PLOT_H;
+  const bottom = top + plotH;
   const height = bottom + AXIS_H;
   const r = yRange(s);
-  const vt = valueTicks(r.lo, r.hi, s.unit, 5);
+  const vt = valueTicks(r.lo, r.hi, s.unit, plotH < 200 ? 4 : 5);
   const lo = Math.min(r.lo, vt.lo);
   const hi = Math.max(r.hi, vt.hi);
-  const raw = (v: number) => bottom - ((v - lo) / (hi - lo)) * MAIN_PLOT_H;
+  const raw = (v: number) => bottom - ((v - lo) / (hi - lo)) * plotH;
   const ys = clampScale(raw, top - 20, bottom + 20);
 
   const cols = PLOT_W;
@@ -94,8 +94,8 @@ export function renderMainChart(s: ReportSeries, tf: TimeFrame, id: string): str
   const flagged = flaggedPoints(s.t, s.score, s.value, 1, tf.t0, tf.t1, cols);
 
   let svg = `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${esc(s.name)} value chart">`;
-  svg += `<defs><clipPath id="${id}"><rect x="${LEFT}" y="${top}" width="${PLOT_W}" height="${MAIN_PLOT_H}"/></clipPath></defs>`;
-  svg += `<rect class="plotbg" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${MAIN_PLOT_H}"/>`;
+  svg += `<defs><clipPath id="${id}"><rect x="${LEFT}" y="${top}" width="${PLOT_W}" height="${plotH}"/></clipPath></defs>`;
+  svg += `<rect class="plotbg" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${plotH}"/>`;
   svg += weekendShading(tf, top, bottom);
   svg += trainingShading(tf, s.scoredFromMs, top, bottom, true);
   svg += valueGrid(vt.ticks, raw, top, bottom);
@@ -120,7 +120,7 @@ export function renderMainChart(s: ReportSeries, tf: TimeFrame, id: string): str
     svg += `<rect class="incBar" x="${num(p.x0)}" y="${y + 9}" width="${num(p.x1 - p.x0)}" height="4" rx="1"/>`;
     svg += `<text class="incLbl" x="${num(p.labelX)}" y="${y + 6}" text-anchor="${p.anchor}">${esc(p.inc.label)}</text></g>`;
   }
-  svg += `<rect class="frame" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${MAIN_PLOT_H}"/>`;
+  svg += `<rect class="frame" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${plotH}"/>`;
   svg += '</svg>';
   return svg;
 }

@@ -1,5 +1,6 @@
 /** Renders a self-contained HTML backtest report: inline CSS and SVG, no scripts, no fetches. */
 import { formatDateTime, formatDuration } from './axis';
+import { renderCloseups } from './closeup';
 import { esc } from './escape';
 import { timeFrame } from './geometry';
 import { renderMainChart, valueSummary } from './mainChart';
@@ -39,7 +40,7 @@ function summaryRow(s: ReportSeries, i: number, model: string, o: SeriesOutcome)
   return (
     `<tr><td><a href="#s${i}">${esc(s.name)}</a></td><td class="l">${esc(s.model ?? model)}</td><td>${s.t.length}</td>` +
     `<td>${o.alerts}${o.critical ? ` <span class="dim">(${o.critical} crit)</span>` : ''}</td>` +
-    `<td class="${paging && o.caught === paging ? 'ok' : o.caught ? '' : 'dim'}">${o.caught}/${paging}</td>` +
+    `<td class="${paging && o.caught === paging ? 'ok' : o.caught ? '' : 'dim'}">${paging ? `${o.caught}/${paging}` : '–'}</td>` +
     `<td class="${cls(o.missed, 'bad')}">${o.missed}</td><td class="${cls(o.falseAlarms, 'warnc')}">${o.falseAlarms}</td>` +
     `<td class="${cls(o.quietViolated, 'warnc')}">${o.quietViolated}</td></tr>`
   );
@@ -98,8 +99,9 @@ function seriesPanel(s: ReportSeries, i: number, model: string): string {
   h += chips(s.stats);
   h += LEGEND;
   h += renderMainChart(s, tf, `c${i}m`);
-  h += '<div class="scoreTitle">Anomaly score</div>';
+  h += '<div class="scoreTitle">Anomaly score · <span class="warnc">warning &gt; 1</span> · <span class="bad">critical &gt; 2</span></div>';
   h += renderScoreChart(s, tf, `c${i}s`);
+  h += renderCloseups(s, `c${i}z`);
   h += alertTable(s);
   return `${h}</section>`;
 }

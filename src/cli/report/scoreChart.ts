@@ -1,4 +1,5 @@
 /** The score chart: anomaly score with the warning (1) and critical (2) thresholds. */
+import type { Tick } from './axis';
 import { alertSpans, timeGrid, trainingShading, valueGrid } from './decor';
 import { toColumns } from './downsample';
 import { esc } from './escape';
@@ -6,8 +7,13 @@ import { AXIS_H, LEFT, PLOT_W, SCORE_PLOT_H, WIDTH, type TimeFrame } from './geo
 import { areaPath, clampScale, linePath, num } from './svg';
 import type { ReportSeries } from './types';
 
-/** Scores run to the hundreds during real incidents; past this the line is clipped at the top. */
-const MAX_AXIS = 8;
+/**
+ * Scores run to the hundreds during real incidents. A square-root axis capped at 8 keeps the
+ * thresholds at 1 and 2 well apart while still showing how far above them a score went.
+ */
+function axisMax(peak: number): number {
+  return peak <= 2.7 ? 3 : peak <= 3.6 ? 4 : 8;
+}
 
 export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): string {
   const top = 6;
@@ -15,12 +21,16 @@ export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): st
   const height = bottom + AXIS_H;
   let peak = 0;
   for (let i = 0; i < s.score.length; i++) if (s.score[i] > peak) peak = s.score[i];
-  const yMax = Math.max(3, Math.min(MAX_AXIS, Math.ceil(peak * 1.1)));
-  const raw = (v: number) => bottom - (v / yMax) * SCORE_PLOT_H;
+  const yMax = axisMax(peak);
+  const raw = (v: number) => bottom - Math.sqrt(Math.max(0, v) / yMax) * SCORE_PLOT_H;
   const ys = clampScale(raw, top - 1, bottom + 1);
-  const step = yMax <= 4 ? 1 : 2;
-  const ticks = [];
-  for (let v = 0; v <= yMax; v += step) ticks.push({ at: v, label: String(v) });
+  // 1 and 2 always get labels, in their threshold colours, instead of text on the lines.
+  const ticks: Tick[] = [
+    { at: 0, label: '0' },
+    { at: 1, label: '1', cls: 'w' },
+    { at: 2, label: '2', cls: 'c' },
+  ];
+  for (const v of yMax === 3 ? [3] : yMax === 4 ? [4] : [4, 8]) ticks.push({ at: v, label: String(v) });
 
   const line = toColumns(s.t, s.score, tf.t0, tf.t1, PLOT_W, 'max');
   const d = linePath(line, LEFT, ys);
@@ -39,8 +49,6 @@ export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): st
   svg += `<g clip-path="url(#${id})"><path class="scoreArea" d="${area}"/><path class="scoreLine" d="${d}"/></g>`;
   svg += `<line class="thW" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${y1}" y2="${y1}"/>`;
   svg += `<line class="thC" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${y2}" y2="${y2}"/>`;
-  svg += `<text class="thLbl w" x="${LEFT + PLOT_W - 6}" y="${num(raw(1) - 4)}">warning</text>`;
-  svg += `<text class="thLbl c" x="${LEFT + PLOT_W - 6}" y="${num(raw(2) - 4)}">critical</text>`;
   if (peak > yMax) svg += `<text class="clipLbl" x="${LEFT + 6}" y="${top + 12}">clipped at ${yMax} (peak ${peak.toFixed(1)})</text>`;
   svg += `<rect class="frame" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${SCORE_PLOT_H}"/>`;
   svg += '</svg>';

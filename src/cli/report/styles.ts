@@ -31,7 +31,7 @@ a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
 svg.chart{display:block;width:100%;height:auto;margin-top:2px}
 svg text{font-family:inherit}
 .plotbg{fill:#15171b}.frame{fill:none;stroke:var(--border)}
-.grid{stroke:#ffffff;stroke-opacity:.07;stroke-width:1}
+.grid{stroke:#ffffff;stroke-opacity:.07;stroke-width:1}.grid.minor{stroke-opacity:.03}
 .tl{fill:var(--muted);font-size:11px;text-anchor:middle}
 .vl{fill:var(--muted);font-size:11px;text-anchor:end}
 .wknd{fill:#ffffff;fill-opacity:.025}
@@ -50,10 +50,13 @@ svg text{font-family:inherit}
 .scoreArea{fill:var(--blue);fill-opacity:.22}.scoreLine{fill:none;stroke:var(--blue);stroke-width:1.1}
 .thW{stroke:var(--orange);stroke-dasharray:6 4;stroke-width:1.1}.thC{stroke:var(--red);stroke-dasharray:6 4;stroke-width:1.1}
 .clipLbl{fill:var(--muted);font-size:10px}
-.thLbl{fill:var(--muted);font-size:10px;text-anchor:end}.thLbl.w{fill:var(--orange)}.thLbl.c{fill:var(--red)}
+.vl.w{fill:var(--orange)}.vl.c{fill:var(--red)}
 .scoreTitle{font-size:12px;color:var(--muted);margin:8px 0 0}
 details{margin:6px 0 2px;font-size:13px}summary{cursor:pointer;color:var(--muted)}
 details table{margin-top:6px}
+.closeups>summary{margin-top:4px}
+.closeup{margin-top:10px;border-top:1px solid var(--border);padding-top:8px}
+.cuTitle{font-size:12px;color:var(--muted)}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 @media print{body{background:#fff}}
 `;

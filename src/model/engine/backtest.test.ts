@@ -2,7 +2,6 @@ import { resolveOptions } from '../options';
 import type { ModelKind } from '../types';
 import { MODEL_KINDS } from '../registry';
 import { backtest } from './backtest';
-import '../all';
 
 function series(n: number, seed: number) {
   let s = seed >>> 0;

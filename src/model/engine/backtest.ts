@@ -4,7 +4,7 @@ import { medianStep } from '../stats';
 import { lowerBound } from '../training';
 import type { DetectorKind, ModelKind, ModelOptions, ScoreBuffers, Series } from '../types';
 import { allocScoreBuffers } from '../types';
-import { fitModel } from './fit';
+import { countFinite, fitModel } from './fit';
 
 /**
  * The causal replay: walks a series in time order, (re)training on a trailing window at each
@@ -70,6 +70,10 @@ export function backtest(series: Series, config: BacktestConfig): BacktestResult
     const history = now - t[0];
     const wait = decision && !decision.warmingUp ? refitEvery : Math.min(refitEvery, Math.max(stepMs * 8, history * 0.5));
     let end = lowerBound(t, now + wait);
+    if (decision?.warmingUp) {
+      // Hand over to the requested model as soon as it has the history it needs.
+      end = Math.min(end, i + Math.max(1, decision.needPoints - countFinite(train.v)));
+    }
     if (end <= i) {
       end = i + 1;
     }

@@ -9,6 +9,8 @@ export interface FitDecision {
   model: Model;
   /** True while history is too short for the requested kind and zscore stands in. */
   warmingUp: boolean;
+  /** While warming up: finite points the requested kind needs, so the engine can refit then. */
+  needPoints: number;
   reason: string;
 }
 
@@ -30,14 +32,16 @@ export function fitModel(kind: ModelKind, series: Series, options: ModelOptions,
     reason = `requested ${kind}`;
   }
   const detector = getDetector(wanted);
-  if (finite < detector.minTrainingPoints(options, stepMs)) {
+  const need = detector.minTrainingPoints(options, stepMs);
+  if (finite < need) {
     return {
       model: getDetector('zscore').fit(series, options),
       warmingUp: true,
-      reason: `${wanted} needs ${detector.minTrainingPoints(options, stepMs)} points, has ${finite}: cold-start zscore`,
+      needPoints: need,
+      reason: `${wanted} needs ${need} points, has ${finite}: cold-start zscore`,
     };
   }
-  return { model: detector.fit(series, options), warmingUp: false, reason };
+  return { model: detector.fit(series, options), warmingUp: false, needPoints: need, reason };
 }
 
 export function countFinite(v: Float64Array): number {
