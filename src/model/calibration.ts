@@ -24,11 +24,11 @@ export interface BandCalibration {
  * percent), so heavy-tailed residuals (regular spikes, bursts) widen the band instead of paging,
  * and the band edge means "rarer than the history's tail" on every series alike.
  */
-export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number): BandCalibration {
+export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number, floor = 0): BandCalibration {
   const sorted = sortedFinite(residuals);
   const n = sorted.length;
   if (n === 0) {
-    return { upper: 0, lower: 0 };
+    return { upper: floor, lower: floor };
   }
   const med = quantileSorted(sorted, 0.5);
   const absDev = new Float64Array(n);
@@ -45,8 +45,24 @@ export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number)
   const z = normalQuantile(1 - sideRate);
   const up = Math.max(sigma * z, tailQuantile(sorted, med, 1, sideRate));
   const lo = Math.max(sigma * z, tailQuantile(sorted, med, -1, sideRate));
-  return { upper: Math.max(up + med, 0), lower: Math.max(lo - med, 0) };
+  return { upper: Math.max(up + med, floor), lower: Math.max(lo - med, floor) };
 }
+
+/**
+ * The narrowest band half-width worth drawing for a series: 1% of its typical range (1st to
+ * 99th percentile of the training values). A model that fits a noiseless signal perfectly would
+ * otherwise calibrate a zero-width band and page on rounding; a user reads a 1% wiggle of a
+ * metric's range as noise, not as an incident.
+ */
+export function resolutionFloor(values: ArrayLike<number>): number {
+  const sorted = sortedFinite(values);
+  if (sorted.length === 0) {
+    return 0;
+  }
+  return RESOLUTION * (quantileSorted(sorted, 0.99) - quantileSorted(sorted, 0.01));
+}
+
+const RESOLUTION = 0.01;
 
 /** Fewest tail points a peaks-over-threshold fit uses. */
 const MIN_EXCEEDANCES = 20;

@@ -94,3 +94,13 @@ export function normalQuantile(p: number): number {
   const r = q * q;
   return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
+
+export function countFiniteValues(v: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isFinite(v[i])) {
+      n++;
+    }
+  }
+  return n;
+}

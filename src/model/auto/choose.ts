@@ -1,14 +1,59 @@
-import type { DetectorKind, ModelOptions, Series } from '../types';
+import { getDetector } from '../registry';
+import { countFiniteValues } from '../stats';
+import { allocScoreBuffers, type DetectorKind, type ModelOptions, type Series } from '../types';
 
 export interface Choice {
   kind: DetectorKind;
   reason: string;
 }
 
-/** Picks the detector that suits a series' own history. */
+/** Detectors `auto` tries, in order of preference when they predict equally well. */
+export const AUTO_CANDIDATES: readonly DetectorKind[] = ['seasonal', 'ets', 'zscore'];
+
+/** Share of the training window held out to compare candidates on data they did not see. */
+const HOLDOUT = 0.25;
+
+/**
+ * Picks the detector that predicts this series best from its own history: each candidate is
+ * trained on the older three quarters of the window and judged by its mean absolute error on
+ * the newest quarter (scored causally, as in production). Candidates without enough history
+ * for the split are skipped; zscore always qualifies.
+ */
 export function chooseDetector(series: Series, options: ModelOptions, stepMs: number): Choice {
-  void options;
-  void stepMs;
-  void series;
-  return { kind: 'zscore', reason: 'auto: default' };
+  const n = series.t.length;
+  const split = Math.floor(n * (1 - HOLDOUT));
+  const older: Series = { t: series.t.subarray(0, split), v: series.v.subarray(0, split) };
+  const olderFinite = countFiniteValues(older.v);
+  const out = allocScoreBuffers(n);
+  let best: DetectorKind = 'zscore';
+  let bestError = Infinity;
+  const tried: string[] = [];
+  for (const kind of AUTO_CANDIDATES) {
+    const detector = getDetector(kind);
+    if (olderFinite < detector.minTrainingPoints(options, stepMs)) {
+      continue;
+    }
+    detector.fit(older, options).score(series, out, split);
+    let sum = 0;
+    let count = 0;
+    for (let i = split; i < n; i++) {
+      const err = Math.abs(series.v[i] - out.expected[i]);
+      if (Number.isFinite(err)) {
+        sum += err;
+        count++;
+      }
+    }
+    const error = count ? sum / count : Infinity;
+    tried.push(`${kind} ${formatError(error)}`);
+    // Prefer the earlier candidate unless a later one is clearly (2%) better.
+    if (error < bestError * 0.98) {
+      best = kind;
+      bestError = error;
+    }
+  }
+  return { kind: best, reason: tried.length ? `auto: holdout mean abs error ${tried.join(', ')}` : 'auto: short history' };
+}
+
+function formatError(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(3) : 'n/a';
 }

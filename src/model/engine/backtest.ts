@@ -1,10 +1,10 @@
 import { ModelError } from '../errors';
 import { DAY_MS } from '../options';
-import { medianStep } from '../stats';
+import { countFiniteValues, medianStep } from '../stats';
 import { lowerBound } from '../training';
 import type { DetectorKind, ModelKind, ModelOptions, ScoreBuffers, Series } from '../types';
 import { allocScoreBuffers } from '../types';
-import { countFinite, fitModel } from './fit';
+import { fitModel } from './fit';
 
 /**
  * The causal replay: walks a series in time order, (re)training on a trailing window at each
@@ -72,7 +72,7 @@ export function backtest(series: Series, config: BacktestConfig): BacktestResult
     let end = lowerBound(t, now + wait);
     if (decision?.warmingUp) {
       // Hand over to the requested model as soon as it has the history it needs.
-      end = Math.min(end, i + Math.max(1, decision.needPoints - countFinite(train.v)));
+      end = Math.min(end, i + Math.max(1, decision.needPoints - countFiniteValues(train.v)));
     }
     if (end <= i) {
       end = i + 1;

@@ -1,4 +1,5 @@
 import { getDetector } from '../registry';
+import { countFiniteValues } from '../stats';
 import type { DetectorKind, Model, ModelKind, ModelOptions, Series } from '../types';
 import { chooseDetector } from '../auto/choose';
 
@@ -19,7 +20,7 @@ export interface FitDecision {
  * shorter than that kind needs. `auto` first chooses a kind from the series itself.
  */
 export function fitModel(kind: ModelKind, series: Series, options: ModelOptions, stepMs: number): FitDecision | null {
-  const finite = countFinite(series.v);
+  const finite = countFiniteValues(series.v);
   if (finite < MIN_POINTS_TO_SCORE) {
     return null;
   }
@@ -42,14 +43,4 @@ export function fitModel(kind: ModelKind, series: Series, options: ModelOptions,
     };
   }
   return { model: detector.fit(series, options), warmingUp: false, needPoints: need, reason };
-}
-
-export function countFinite(v: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (Number.isFinite(v[i])) {
-      n++;
-    }
-  }
-  return n;
 }

@@ -1,4 +1,4 @@
-import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
+import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { num, readHeader } from '../serial';
@@ -96,7 +96,7 @@ export function fitZScore(series: Series, options: ModelOptions, window = DEFAUL
   const win = new RollingWindow(window);
   const globalMed = median(series.v);
   const globalSigma = MAD_TO_SIGMA * mad(series.v, globalMed);
-  const sigmaFloor = Math.max(globalSigma * 0.05, 1e-9 * (1 + Math.abs(globalMed || 0)));
+  const sigmaFloor = Math.max(globalSigma * 0.05, resolutionFloor(series.v) / 3, 1e-9 * (1 + Math.abs(globalMed || 0)));
   for (let i = 0; i < n; i++) {
     const x = series.v[i];
     if (!Number.isFinite(x)) {
