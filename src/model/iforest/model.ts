@@ -1,0 +1,228 @@
+import { calibrateBand, scorePoint } from '../calibration';
+import type { Detector } from '../detector';
+import { ModelError } from '../errors';
+import { num, readHeader } from '../serial';
+import { describeTraining } from '../training';
+import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
+import { LIBRARY_VERSION } from '../version';
+import { RollingWindow } from '../zscore/rollingWindow';
+import { explainRow, type Contribution } from './attribution';
+import { checkSpec, computeFeatures, DEFAULT_FEATURE_SPEC, featureNames, type FeatureSpec } from './features';
+import { DEFAULT_FOREST_PARAMS, IsolationForest } from './forest';
+import { RobustScaler } from './scaler';
+import { fitScoreMap, mapScore, type ScoreMap } from './scoreMap';
+
+/**
+ * Univariate isolation-forest detector. The forest judges each point by its causal features
+ * (value, change, deviation from the recent mean, recent volatility, time of day and week), so
+ * it catches points that are unusual jointly (a normal daytime value at 3am) and not only far
+ * from a baseline. The contract's `expected` is a causal rolling median and the band is
+ * calibrated on residuals around it, so charts stay readable; `score` comes from the forest,
+ * mapped so the training median is 0 and the target false-alarm quantile is 1.
+ */
+
+const FORMAT_VERSION = 1;
+
+export interface IsolationForestParams {
+  nTrees: number;
+  maxSamples: number;
+  spec: Partial<FeatureSpec>;
+}
+
+interface FittedParts {
+  spec: FeatureSpec;
+  scaler: RobustScaler;
+  forest: IsolationForest;
+  map: ScoreMap;
+  bandUpper: number;
+  bandLower: number;
+}
+
+export class IsolationForestModel implements Model {
+  readonly kind = 'iforest' as const;
+  readonly featureNames: readonly string[];
+
+  constructor(
+    readonly options: ModelOptions,
+    readonly training: TrainingInfo,
+    readonly parts: FittedParts
+  ) {
+    this.featureNames = featureNames(parts.spec);
+  }
+
+  score(series: Series, out: ScoreBuffers, from = 0): void {
+    const { spec, forest, map, bandUpper, bandLower } = this.parts;
+    const { t, v } = series;
+    const n = t.length;
+    const start = Math.max(0, Math.min(from, n));
+    const rows = n - start;
+    const nF = this.featureNames.length;
+    // Features read the whole prefix (context), but only rows >= from go through the forest.
+    const x = this.scaledFeatures(series).subarray(start * nF);
+    const s = new Float64Array(rows);
+    forest.score(x, rows, s);
+    const win = new RollingWindow(spec.window);
+    const o = this.options;
+    for (let i = 0; i < n; i++) {
+      const value = v[i];
+      if (i >= start) {
+        if (win.size === 0) {
+          out.expected[i] = NaN;
+          out.lower[i] = NaN;
+          out.upper[i] = NaN;
+          out.score[i] = Number.isFinite(value) ? 0 : NaN;
+        } else {
+          const expected = win.median();
+          scorePoint(out, i, value, expected, bandUpper, bandLower, o);
+          if (Number.isFinite(value)) {
+            out.score[i] = forestScore(mapScore(s[i - start], map), value - expected, expected, o);
+          }
+        }
+      }
+      if (Number.isFinite(value)) {
+        win.push(value);
+      }
+    }
+  }
+
+  /** Which features made point i anomalous (uses points 0..i only). */
+  explain(series: Series, i: number): Contribution[] {
+    if (!Number.isInteger(i) || i < 0 || i >= series.t.length) {
+      throw new ModelError(`point index ${i} is outside the series`);
+    }
+    const prefix = { t: series.t.subarray(0, i + 1), v: series.v.subarray(0, i + 1) };
+    const nF = this.featureNames.length;
+    const row = this.scaledFeatures(prefix).slice(i * nF, (i + 1) * nF);
+    return explainRow(this.parts.forest, row, this.featureNames);
+  }
+
+  private scaledFeatures(series: Series): Float64Array {
+    const x = computeFeatures(series.t, series.v, this.parts.spec);
+    this.parts.scaler.transform(x, series.t.length);
+    return x;
+  }
+
+  toJSON(): SerializedModel {
+    const { spec, scaler, forest, map, bandUpper, bandLower } = this.parts;
+    return {
+      kind: this.kind,
+      formatVersion: FORMAT_VERSION,
+      libraryVersion: LIBRARY_VERSION,
+      options: this.options,
+      training: this.training,
+      spec: { ...spec },
+      featureNames: [...this.featureNames],
+      scaler: scaler.toJSON(),
+      forest: forest.toJSON(),
+      sMed: map.sMed,
+      sThr: map.sThr,
+      bandUpper,
+      bandLower,
+    };
+  }
+
+  static load(json: unknown): IsolationForestModel {
+    const m = readHeader(json, 'iforest', FORMAT_VERSION);
+    const spec = checkSpec(m.spec);
+    const nF = featureNames(spec).length;
+    const forest = IsolationForest.load(m.forest);
+    if (forest.nFeatures !== nF) {
+      throw new ModelError(`iforest model forest has ${forest.nFeatures} features, its spec ${nF}`);
+    }
+    const scaler = RobustScaler.load(m.scaler, nF);
+    const sMed = num(m, 'sMed');
+    const sThr = num(m, 'sThr');
+    if (!(sThr > sMed)) {
+      throw new ModelError('iforest model sThr must exceed sMed');
+    }
+    const bandUpper = num(m, 'bandUpper');
+    const bandLower = num(m, 'bandLower');
+    if (bandUpper < 0 || bandLower < 0) {
+      throw new ModelError('iforest model band widths must be non-negative');
+    }
+    return new IsolationForestModel(m.options, m.training, { spec, scaler, forest, map: { sMed, sThr }, bandUpper, bandLower });
+  }
+}
+
+/**
+ * The contract's rules on top of the forest's judgement: a deviation on the ignored side scores
+ * 0, and one smaller than the minimum deviation stays below 1 (scaled down with its size).
+ */
+function forestScore(mapped: number, residual: number, expected: number, o: ModelOptions): number {
+  if ((o.direction === 'above' && residual < 0) || (o.direction === 'below' && residual > 0)) {
+    return 0;
+  }
+  const floor = Math.max(o.minAbsDeviation, o.minRelDeviation * Math.abs(expected));
+  const r = Math.abs(residual);
+  return r < floor ? Math.min(mapped, r / floor) : mapped;
+}
+
+export function fitIsolationForest(
+  series: Series,
+  options: ModelOptions,
+  params: Partial<IsolationForestParams> = {}
+): IsolationForestModel {
+  const spec = checkSpec({ ...DEFAULT_FEATURE_SPEC, ...params.spec });
+  const names = featureNames(spec);
+  if (names.length === 0) {
+    throw new ModelError('iforest feature spec selects no features');
+  }
+  const nF = names.length;
+  const { t, v } = series;
+  const n = t.length;
+  const x = computeFeatures(t, v, spec);
+  const use = new Uint8Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (Number.isFinite(v[i])) {
+      use[i] = 1;
+      m++;
+    }
+  }
+  if (m < 2) {
+    throw new ModelError(`iforest needs at least 2 finite training points, got ${m}`);
+  }
+  const scaler = RobustScaler.fit(x, n, nF, use);
+  scaler.transform(x, n);
+  const rows = new Float64Array(m * nF);
+  for (let i = 0, j = 0; i < n; i++) {
+    if (use[i]) {
+      rows.set(x.subarray(i * nF, (i + 1) * nF), j * nF);
+      j++;
+    }
+  }
+  const forest = IsolationForest.fit(rows, m, nF, {
+    nTrees: params.nTrees ?? DEFAULT_FOREST_PARAMS.nTrees,
+    maxSamples: params.maxSamples ?? DEFAULT_FOREST_PARAMS.maxSamples,
+    seed: options.seed,
+  });
+  const s = new Float64Array(m);
+  forest.score(rows, m, s);
+  const map = fitScoreMap(s, options.sensitivity);
+
+  // Residuals around the same causal rolling median that scoring reports as `expected`.
+  const residuals = new Float64Array(n).fill(NaN);
+  const win = new RollingWindow(spec.window);
+  for (let i = 0; i < n; i++) {
+    if (!use[i]) continue;
+    if (win.size > 0) residuals[i] = v[i] - win.median();
+    win.push(v[i]);
+  }
+  const band = calibrateBand(residuals, options.sensitivity);
+  return new IsolationForestModel(options, describeTraining(series), {
+    spec,
+    scaler,
+    forest,
+    map,
+    bandUpper: band.upper,
+    bandLower: band.lower,
+  });
+}
+
+export const isolationForestDetector: Detector = {
+  kind: 'iforest',
+  // Below a few windows of history the forest has too little to isolate against.
+  minTrainingPoints: () => 64,
+  fit: (series, options) => fitIsolationForest(series, options),
+  load: (json) => IsolationForestModel.load(json),
+};
