@@ -1,0 +1,188 @@
+import { MAD_TO_SIGMA } from '../stats';
+import type { Series } from '../types';
+import { groupByBin, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
+
+/**
+ * Robust decomposition value = level + slope * (t - t0) + profile[bin(t)] + residual, with a
+ * per-bin residual scale. Medians everywhere, so outliers in the training data move nothing much.
+ */
+
+export interface Decomposition {
+  level: number;
+  /** Per ms. */
+  slope: number;
+  t0: number;
+  profile: Float64Array;
+  /** Robust sigma of the residual per bin (already floored and inflated for estimation error). */
+  scale: Float64Array;
+  /** Residual / scale for each finite training point, for band calibration. */
+  normalised: Float64Array;
+}
+
+/** Values per bin before a bin's profile stops borrowing from neighbours. */
+const PROFILE_MIN_COUNT = 7;
+/** A scale needs more values than a median to be stable. */
+const SCALE_MIN_COUNT = 30;
+/** Pseudo-count pulling sparse per-bin scales towards the global one. */
+const SCALE_PRIOR_COUNT = 20;
+/** Quiet bins are floored at this share of the global residual sigma. */
+const SCALE_FLOOR_SHARE = 0.25;
+const MAX_TREND_CHUNKS = 200;
+
+export function binOf(t: number, periodMs: number, binMs: number, nBins: number): number {
+  if (nBins === 1) {
+    return 0;
+  }
+  const phase = t - Math.floor(t / periodMs) * periodMs;
+  const b = Math.floor(phase / binMs);
+  return b >= nBins ? nBins - 1 : b;
+}
+
+export function decompose(series: Series, periodMs: number, nBins: number, t0: number): Decomposition {
+  const { t: tAll, v: vAll } = series;
+  let n = 0;
+  for (let i = 0; i < vAll.length; i++) {
+    if (Number.isFinite(vAll[i])) n++;
+  }
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0, j = 0; i < vAll.length; i++) {
+    if (Number.isFinite(vAll[i])) {
+      t[j] = tAll[i];
+      v[j++] = vAll[i];
+    }
+  }
+  const binMs = nBins > 1 ? periodMs / nBins : 1;
+  const bins = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    bins[i] = binOf(t[i], periodMs, binMs, nBins);
+  }
+
+  const profile = new Float64Array(nBins);
+  const profileCount = new Float64Array(nBins);
+  const work = new Float64Array(n);
+  let groups: BinGroups | undefined;
+  let level = 0;
+  let slope = 0;
+  // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended values.
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < n; i++) {
+      work[i] = v[i] - profile[bins[i]];
+    }
+    slope = trendSlope(t, work, periodMs);
+    for (let i = 0; i < n; i++) {
+      work[i] = v[i] - slope * (t[i] - t0);
+    }
+    if (nBins > 1) {
+      groups = groupByBin(bins, work, nBins, groups);
+      pooledBinMedians(groups, PROFILE_MIN_COUNT, profile, profileCount);
+      smoothCircular(profile);
+      fillMissing(profile);
+      for (let i = 0; i < n; i++) {
+        work[i] -= profile[bins[i]];
+      }
+    } else {
+      profileCount[0] = n;
+    }
+    level = selectMedian(work.slice(), 0, n);
+    if (!Number.isFinite(level)) level = 0;
+    // Keep the profile centred so level + profile is what the trend line passes through.
+    if (nBins > 1 && round === 1) {
+      const c = selectMedian(profile.slice(), 0, nBins);
+      for (let b = 0; b < nBins; b++) profile[b] -= c;
+      level += c;
+    }
+  }
+
+  // Residuals and their robust scale per bin.
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    resid[i] = v[i] - level - slope * (t[i] - t0) - profile[bins[i]];
+  }
+  const absRes = new Float64Array(n);
+  for (let i = 0; i < n; i++) absRes[i] = Math.abs(resid[i]);
+  const globalSigma = MAD_TO_SIGMA * selectMedian(absRes, 0, n);
+  const tiny = 1e-9 * (1 + Math.abs(level));
+  const globalScale = Number.isFinite(globalSigma) && globalSigma > tiny ? globalSigma : tiny;
+  const scale = new Float64Array(nBins);
+  const scaleCount = new Float64Array(nBins);
+  if (nBins > 1) {
+    groups = groupByBin(bins, resid, nBins, groups);
+    pooledBinMedians(groups, SCALE_MIN_COUNT, scale, scaleCount, true);
+    for (let b = 0; b < nBins; b++) {
+      const local = MAD_TO_SIGMA * scale[b];
+      const m = scaleCount[b];
+      // Shrink towards the global scale: a MAD of a few dozen values is itself noisy.
+      scale[b] = Number.isFinite(local)
+        ? Math.sqrt((m * local * local + SCALE_PRIOR_COUNT * globalScale * globalScale) / (m + SCALE_PRIOR_COUNT))
+        : globalScale;
+    }
+    smoothCircular(scale);
+  } else {
+    scale[0] = globalScale;
+    scaleCount[0] = n;
+  }
+  const floor = Math.max(SCALE_FLOOR_SHARE * globalScale, tiny);
+  for (let b = 0; b < nBins; b++) {
+    // In-sample residuals miss the profile's own estimation error (variance ~ (pi/2) sigma^2 / m).
+    const m = Math.max(profileCount[b], 1);
+    scale[b] = Math.max(scale[b], floor) * Math.sqrt(1 + 1.57 / m);
+  }
+  const normalised = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    normalised[i] = resid[i] / scale[bins[i]];
+  }
+  return { level, slope, t0, profile, scale, normalised };
+}
+
+/**
+ * Theil–Sen slope over chunk medians. Chunks are whole periods when there is a season (so the
+ * profile cancels inside each), else about 16 equal slices of the span.
+ */
+function trendSlope(t: Float64Array, d: Float64Array, periodMs: number): number {
+  const n = t.length;
+  if (n < 6) {
+    return 0;
+  }
+  const span = t[n - 1] - t[0];
+  if (!(span > 0)) {
+    return 0;
+  }
+  let chunkMs: number;
+  if (periodMs > 0 && span >= 2 * periodMs) {
+    chunkMs = periodMs * Math.max(1, Math.ceil(span / periodMs / MAX_TREND_CHUNKS));
+  } else {
+    chunkMs = span / Math.min(16, Math.floor(n / 3)) + 1e-9 * span;
+  }
+  const nChunks = Math.floor(span / chunkMs) + 1;
+  const expected = n / (span / chunkMs);
+  const xs = new Float64Array(nChunks);
+  const ys = new Float64Array(nChunks);
+  const buf = new Float64Array(n);
+  let m = 0;
+  let i = 0;
+  for (let c = 0; c < nChunks; c++) {
+    const end = t[0] + (c + 1) * chunkMs;
+    let k = 0;
+    let tSum = 0;
+    while (i < n && t[i] < end) {
+      buf[k++] = d[i];
+      tSum += t[i];
+      i++;
+    }
+    // Partial chunks (gaps, the ragged end) would carry part of the profile: skip them.
+    if (k >= Math.max(2, 0.5 * expected)) {
+      xs[m] = tSum / k;
+      ys[m] = selectMedian(buf, 0, k);
+      m++;
+    }
+  }
+  const s = theilSenSlope(xs, ys, m);
+  return Number.isFinite(s) ? s : 0;
+}
+
+function fillMissing(a: Float64Array): void {
+  for (let b = 0; b < a.length; b++) {
+    if (!Number.isFinite(a[b])) a[b] = 0;
+  }
+}

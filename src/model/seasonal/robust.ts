@@ -1,0 +1,196 @@
+/**
+ * Robust building blocks for seasonal fits: linear-time medians, per-bin grouping in one counting
+ * pass, pooled bin medians and a Theil–Sen slope. Training calls these on ~10^5 points, so nothing
+ * here sorts the whole series.
+ */
+
+/** Median of a[lo, hi) by in-place quickselect (reorders that range). NaN for an empty range. */
+export function selectMedian(a: Float64Array, lo: number, hi: number): number {
+  const n = hi - lo;
+  if (n <= 0) {
+    return NaN;
+  }
+  const k = lo + (n >> 1);
+  const upper = select(a, lo, hi - 1, k);
+  if (n % 2 === 1) {
+    return upper;
+  }
+  // After selecting k, everything left of k is <= a[k]: the lower middle is their maximum.
+  let lower = -Infinity;
+  for (let i = lo; i < k; i++) {
+    if (a[i] > lower) lower = a[i];
+  }
+  return 0.5 * (lower + upper);
+}
+
+/** Hoare-style quickselect with median-of-three pivots; deterministic. Returns the k-th smallest. */
+function select(a: Float64Array, left: number, right: number, k: number): number {
+  while (right > left) {
+    if (right - left < 16) {
+      insertionSort(a, left, right);
+      return a[k];
+    }
+    const mid = (left + right) >>> 1;
+    // Order a[left], a[mid], a[right] so the pivot is their median.
+    if (a[mid] < a[left]) swap(a, mid, left);
+    if (a[right] < a[left]) swap(a, right, left);
+    if (a[right] < a[mid]) swap(a, right, mid);
+    const pivot = a[mid];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) {
+      right = j;
+    } else if (k >= i) {
+      left = i;
+    } else {
+      return a[k];
+    }
+  }
+  return a[k];
+}
+
+function insertionSort(a: Float64Array, left: number, right: number): void {
+  for (let i = left + 1; i <= right; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= left && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const x = a[i];
+  a[i] = a[j];
+  a[j] = x;
+}
+
+/** Values grouped by bin: bin b owns grouped[offsets[b], offsets[b+1]). */
+export interface BinGroups {
+  offsets: Int32Array;
+  grouped: Float64Array;
+  nBins: number;
+}
+
+/** Counting sort of values by bin index (one pass to count, one to scatter). Reuses `into` if given. */
+export function groupByBin(bins: Int32Array, values: Float64Array, nBins: number, into?: BinGroups): BinGroups {
+  const offsets = into && into.nBins === nBins ? into.offsets : new Int32Array(nBins + 1);
+  const grouped = into && into.grouped.length === values.length ? into.grouped : new Float64Array(values.length);
+  offsets.fill(0);
+  for (let i = 0; i < bins.length; i++) {
+    offsets[bins[i] + 1]++;
+  }
+  for (let b = 0; b < nBins; b++) {
+    offsets[b + 1] += offsets[b];
+  }
+  // Scatter using a moving cursor per bin; offsets[b] is restored afterwards.
+  for (let i = 0; i < bins.length; i++) {
+    grouped[offsets[bins[i]]++] = values[i];
+  }
+  for (let b = nBins; b > 0; b--) {
+    offsets[b] = offsets[b - 1];
+  }
+  offsets[0] = 0;
+  return { offsets, grouped, nBins };
+}
+
+/**
+ * Median per bin, pooling circular neighbours (b-w..b+w) until at least `minCount` values are in
+ * the pool, so sparse bins borrow from their neighbours while well-filled bins keep sharp detail.
+ * `map` is applied to each value before the median (e.g. Math.abs for a MAD). Writes the median to
+ * out[b] and the pooled count to counts[b]. Empty data gives NaN.
+ */
+export function pooledBinMedians(
+  g: BinGroups,
+  minCount: number,
+  out: Float64Array,
+  counts: Float64Array,
+  absolute = false
+): void {
+  const { offsets, grouped, nBins } = g;
+  const scratch = new Float64Array(Math.max(grouped.length, 1));
+  const maxW = Math.max(0, Math.floor((nBins - 1) / 2));
+  for (let b = 0; b < nBins; b++) {
+    let w = 0;
+    let total = offsets[b + 1] - offsets[b];
+    while (total < minCount && w < maxW) {
+      w++;
+      total += binCount(offsets, nBins, b - w) + binCount(offsets, nBins, b + w);
+    }
+    let m = 0;
+    for (let d = -w; d <= w; d++) {
+      const bb = (((b + d) % nBins) + nBins) % nBins;
+      for (let i = offsets[bb]; i < offsets[bb + 1]; i++) {
+        scratch[m++] = absolute ? Math.abs(grouped[i]) : grouped[i];
+      }
+    }
+    out[b] = selectMedian(scratch, 0, m);
+    counts[b] = m;
+  }
+}
+
+function binCount(offsets: Int32Array, nBins: number, b: number): number {
+  const bb = ((b % nBins) + nBins) % nBins;
+  return offsets[bb + 1] - offsets[bb];
+}
+
+/** In-place circular [1,2,1]/4 smoothing; NaN entries take the smoothed value of their neighbours. */
+export function smoothCircular(a: Float64Array): void {
+  const n = a.length;
+  if (n < 3) {
+    return;
+  }
+  const src = a.slice();
+  for (let b = 0; b < n; b++) {
+    const l = src[(b - 1 + n) % n];
+    const c = src[b];
+    const r = src[(b + 1) % n];
+    let s = 0;
+    let w = 0;
+    if (Number.isFinite(l)) {
+      s += l;
+      w += 1;
+    }
+    if (Number.isFinite(c)) {
+      s += 2 * c;
+      w += 2;
+    }
+    if (Number.isFinite(r)) {
+      s += r;
+      w += 1;
+    }
+    a[b] = w > 0 ? s / w : NaN;
+  }
+}
+
+/**
+ * Theil–Sen slope of y on x: the median of all pairwise slopes. Meant for a few hundred points
+ * (per-period medians), not raw series. 0 when fewer than two points.
+ */
+export function theilSenSlope(x: Float64Array, y: Float64Array, n = x.length): number {
+  if (n < 2) {
+    return 0;
+  }
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = x[j] - x[i];
+      if (dx !== 0) {
+        slopes[m++] = (y[j] - y[i]) / dx;
+      }
+    }
+  }
+  return m ? selectMedian(slopes, 0, m) : 0;
+}
