@@ -1,3 +1,4 @@
+import { dexp10, dlog } from './detmath';
 import { MAD_TO_SIGMA, normalQuantile, quantileSorted, sortedFinite } from './stats';
 import type { ModelOptions, ScoreBuffers } from './types';
 
@@ -8,7 +9,7 @@ import type { ModelOptions, ScoreBuffers } from './types';
 
 /** Target per-point false-alarm rate for a sensitivity in [0,1]: 1e-6 at 0, 1e-3.5 at 0.5, 0.1 at 1. */
 export function falseAlarmRate(sensitivity: number): number {
-  return Math.pow(10, -(1 + 5 * (1 - sensitivity)));
+  return dexp10(-(1 + 5 * (1 - sensitivity)));
 }
 
 /** Half-widths of the band above and below the expected value, in the series' unit. */
@@ -87,7 +88,7 @@ function tailQuantile(sorted: Float64Array, center: number, sign: 1 | -1, rate: 
     excess += Math.max(x - u, 0);
   }
   const beta = excess / k;
-  return Math.max(u + beta * Math.log(frac / rate), 0);
+  return Math.max(u + beta * dlog(frac / rate), 0);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { dlog } from './detmath';
 /**
  * Small numeric helpers on typed arrays. NaN entries are skipped everywhere: they are gaps.
  */
@@ -84,7 +85,7 @@ export function normalQuantile(p: number): number {
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const pLow = 0.02425;
   if (p < pLow) {
-    const q = Math.sqrt(-2 * Math.log(p));
+    const q = Math.sqrt(-2 * dlog(p));
     return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
   if (p > 1 - pLow) {

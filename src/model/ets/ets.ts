@@ -1,3 +1,4 @@
+import { dpowInt } from '../detmath';
 import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
@@ -71,7 +72,7 @@ export class EtsModel implements Model {
       let bh = b;
       if (h > 1) {
         lh += b * dampedSum(phi, h - 1);
-        bh *= Math.pow(phi, h - 1);
+        bh *= dpowInt(phi, h - 1);
       }
       const j = m > 1 ? k % m : 0;
       const pb = phi * bh;

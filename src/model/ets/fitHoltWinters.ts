@@ -1,3 +1,4 @@
+import { dexp, dlog } from '../detmath';
 import { MAD_TO_SIGMA } from '../stats';
 import { groupByBin, pooledBinMedians, selectMedian, theilSenSlope } from '../seasonal/robust';
 import type { Series } from '../types';
@@ -173,10 +174,10 @@ function absMedian(x: Float64Array): number {
 }
 
 function squash(u: number, [lo, hi]: [number, number]): number {
-  return lo + (hi - lo) / (1 + Math.exp(-u));
+  return lo + (hi - lo) / (1 + dexp(-u));
 }
 
 function unsquash(x: number, [lo, hi]: [number, number]): number {
   const p = Math.min(Math.max((x - lo) / (hi - lo), 1e-6), 1 - 1e-6);
-  return Math.log(p / (1 - p));
+  return dlog(p / (1 - p));
 }

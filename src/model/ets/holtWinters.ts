@@ -1,3 +1,4 @@
+import { dpowInt } from '../detmath';
 /**
  * Additive Holt–Winters with a damped additive trend (ETS(A,Ad,A) in error-correction form) on a
  * regular step grid. Points carry their grid index k; a jump of h > 1 steps advances level and
@@ -24,7 +25,7 @@ export interface HwState {
 export function dampedSum(phi: number, h: number): number {
   if (h <= 0) return 0;
   if (phi === 1) return h;
-  return (phi * (1 - Math.pow(phi, h))) / (1 - phi);
+  return (phi * (1 - dpowInt(phi, h))) / (1 - phi);
 }
 
 /**
@@ -56,7 +57,7 @@ export function runFilter(
     const h = ki - lastK;
     if (h > 1) {
       l += b * dampedSum(phi, h - 1);
-      b *= Math.pow(phi, h - 1);
+      b *= dpowInt(phi, h - 1);
     }
     const j = m > 1 ? ki % m : 0;
     const pb = phi * b;

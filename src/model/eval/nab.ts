@@ -1,3 +1,4 @@
+import { dexp } from '../detmath';
 /**
  * The NAB v1.1 scorer (Numenta Anomaly Benchmark), reproduced from NAB's sweeper so published
  * detector results score to the published figures.
@@ -72,7 +73,7 @@ export interface ScoreCorpusOptions {
 
 /** NAB's scaled sigmoid: +0.987 at p = -1 (window start), 0 at p = 0, -1 beyond p = 3. */
 export function scaledSigmoid(p: number): number {
-  return p > 3 ? -1 : 2 / (1 + Math.exp(5 * p)) - 1;
+  return p > 3 ? -1 : 2 / (1 + dexp(5 * p)) - 1;
 }
 
 const MAX_TP = scaledSigmoid(-1);

@@ -1,5 +1,6 @@
 import { DAY_MS, WEEK_MS } from '../options';
 import { ModelError } from '../errors';
+import { dcos, dsin } from '../detmath';
 
 /**
  * Causal features of a univariate series for the isolation forest: row i reads only points
@@ -120,14 +121,14 @@ export function writeTimeFeatures(t: Float64Array, spec: FeatureSpec, out: Float
     let c = i * stride + col;
     if (spec.timeOfDay) {
       const a = (twoPi * mod(t[i], DAY_MS)) / DAY_MS;
-      out[c++] = Math.sin(a);
-      out[c++] = Math.cos(a);
+      out[c++] = dsin(a);
+      out[c++] = dcos(a);
     }
     if (spec.dayOfWeek) {
       // Epoch 0 was a Thursday; shifting by 3 days puts Monday 00:00 UTC at phase 0.
       const a = (twoPi * mod(t[i] + 3 * DAY_MS, WEEK_MS)) / WEEK_MS;
-      out[c++] = Math.sin(a);
-      out[c++] = Math.cos(a);
+      out[c++] = dsin(a);
+      out[c++] = dcos(a);
     }
   }
   return timeFeatureNames(spec).length;

@@ -1,5 +1,6 @@
 import { ModelError } from '../errors';
 import { Rng } from '../random';
+import { dexp2, dlog } from '../detmath';
 
 /**
  * Isolation forest (Liu, Ting & Zhou 2008) over a row-major Float64Array, following
@@ -24,7 +25,7 @@ export function averagePathLength(n: number): number {
   if (n === 2) {
     return 1;
   }
-  return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
+  return 2 * (dlog(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
 }
 
 export interface ForestParams {
@@ -91,7 +92,7 @@ export class IsolationForest {
       }
     }
     const m = Math.min(p.maxSamples, nRows);
-    const maxDepth = Math.max(1, Math.ceil(Math.log2(Math.max(m, 2))));
+    const maxDepth = ceilLog2(m);
     if (maxDepth > MAX_DEPTH_LIMIT) {
       throw new ModelError(`maxSamples ${m} needs depth ${maxDepth}; at most ${2 ** MAX_DEPTH_LIMIT} samples per tree`);
     }
@@ -126,7 +127,7 @@ export class IsolationForest {
         this.walkTree(t, x, b0, b1, sums);
       }
       for (let r = b0; r < b1; r++) {
-        out[r] = Math.pow(2, -sums[r - b0] * inv);
+        out[r] = dexp2(-sums[r - b0] * inv);
       }
     }
   }
@@ -137,7 +138,7 @@ export class IsolationForest {
     for (let t = 0; t < this.nTrees; t++) {
       sum += this.pathLength(t, row);
     }
-    return Math.pow(2, -sum / (this.nTrees * this.norm));
+    return dexp2(-sum / (this.nTrees * this.norm));
   }
 
   /** Path length (depth + c(leaf size)) of one row in tree t. */
@@ -250,7 +251,7 @@ export class IsolationForest {
     const nTrees = int(m, 'nTrees', 1, 1e6);
     const sampleSize = int(m, 'sampleSize', 1, 2 ** MAX_DEPTH_LIMIT);
     const maxDepth = int(m, 'maxDepth', 1, MAX_DEPTH_LIMIT);
-    if (maxDepth !== Math.max(1, Math.ceil(Math.log2(Math.max(sampleSize, 2))))) {
+    if (maxDepth !== ceilLog2(sampleSize)) {
       throw new ModelError(`forest maxDepth ${maxDepth} does not match sampleSize ${sampleSize}`);
     }
     const nodes = ((1 << maxDepth) - 1) * nTrees;
@@ -416,4 +417,13 @@ function numArray(m: Record<string, unknown>, key: string, length: number): numb
     }
   }
   return v as number[];
+}
+
+/** ceil(log2(n)) for n >= 2 (and 1 below), in integers so it cannot round the wrong way. */
+function ceilLog2(n: number): number {
+  let depth = 1;
+  while (2 ** depth < n) {
+    depth++;
+  }
+  return depth;
 }

@@ -75,7 +75,10 @@ export class IsolationForestModel implements Model {
           const expected = win.median();
           scorePoint(out, i, value, expected, bandUpper, bandLower, o);
           if (Number.isFinite(value)) {
-            out.score[i] = forestScore(mapScore(s[i - start], map), value - expected, expected, o);
+            // The forest sees context (time of day, recent shape) but saturates beyond the
+            // training range; the band sees magnitude. A point is as unusual as the larger says.
+            const fromForest = forestScore(mapScore(s[i - start], map), value - expected, expected, o);
+            out.score[i] = Math.max(out.score[i], fromForest);
           }
         }
       }

@@ -1,5 +1,6 @@
 import { falseAlarmRate } from '../calibration';
 import { MAD_TO_SIGMA, normalQuantile, quantileSorted } from '../stats';
+import { dexp2, dlog2 } from '../detmath';
 
 /**
  * Maps the forest's anomaly score s in (0,1) onto the contract's scale: the training median
@@ -23,7 +24,7 @@ export function fitScoreMap(trainScores: ArrayLike<number>, sensitivity: number)
   const l: number[] = [];
   for (let i = 0; i < trainScores.length; i++) {
     const s = trainScores[i];
-    if (s > 0 && s < 1) l.push(-Math.log2(s));
+    if (s > 0 && s < 1) l.push(-dlog2(s));
   }
   if (l.length === 0) {
     return { sMed: 0.5, sThr: 0.75 };
@@ -37,8 +38,8 @@ export function fitScoreMap(trainScores: ArrayLike<number>, sensitivity: number)
   const sigmaTail = (lMed - quantileSorted(sorted, 1 - TAIL_Q)) / normalQuantile(TAIL_Q);
   const z = normalQuantile(1 - falseAlarmRate(sensitivity));
   const lThr = Math.max(lMed - Math.max(sigmaMad, sigmaTail) * z, 0);
-  const sMed = Math.pow(2, -lMed);
-  let sThr = Math.pow(2, -lThr);
+  const sMed = dexp2(-lMed);
+  let sThr = dexp2(-lThr);
   // A forest that scores every training row alike (constant data) still needs a unit.
   if (!(sThr - sMed > 1e-6)) {
     sThr = sMed + Math.max(1e-6, (1 - sMed) * 0.5);

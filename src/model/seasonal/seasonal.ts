@@ -1,3 +1,4 @@
+import { dexp2 } from '../detmath';
 import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
@@ -176,7 +177,7 @@ export function fitSeasonal(series: Series, options: ModelOptions): SeasonalMode
     scale: d.scale,
     kUpper: Math.max(band.upper, kMin),
     kLower: Math.max(band.lower, kMin),
-    levelAlpha: 1 - Math.pow(2, -1 / halfLifeSteps),
+    levelAlpha: 1 - dexp2(-1 / halfLifeSteps),
   });
 }
 
