@@ -1,24 +1,38 @@
 /**
- * FNV-1a 64-bit over the IEEE-754 bytes of the timestamps and values: a cheap, stable identity
- * for "the data this model was trained on". BigInt-free so it runs fast in any JS engine.
+ * A cheap, stable identity for "the data this model was trained on": two 32-bit multiply-rotate
+ * lanes over the 32-bit words of the timestamps' and values' IEEE-754 bytes, mixed at the end
+ * (murmur3's finaliser). Word-wise so fingerprinting 10^5 points costs well under a millisecond.
+ * Not cryptographic: it tells "same data" from "different data", nothing more.
  */
 export function fingerprintSeries(t: Float64Array, v: Float64Array): string {
-  // Two 32-bit halves of the 64-bit FNV state, multiplied by the FNV prime 0x100000001b3.
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
   const feed = (arr: Float64Array) => {
-    const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-    for (let i = 0; i < bytes.length; i++) {
-      lo ^= bytes[i];
-      // (hi,lo) * 0x1_000001b3 mod 2^64
-      const loMul = lo * 0x1b3;
-      const carry = Math.floor(loMul / 0x100000000);
-      const newLo = loMul >>> 0;
-      hi = (hi * 0x1b3 + (lo << 8) + carry) >>> 0;
-      lo = newLo;
+    const words = new Uint32Array(arr.buffer, arr.byteOffset, arr.length * 2);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i];
+      h1 = Math.imul(h1 ^ w, 0x9e3779b1);
+      h1 = (h1 << 13) | (h1 >>> 19);
+      h2 = Math.imul(h2 + w, 0x85ebca77);
+      h2 = ((h2 << 17) | (h2 >>> 15)) ^ h1;
     }
+    h1 ^= arr.length;
+    h2 ^= arr.length;
   };
   feed(t);
   feed(v);
-  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+  return hex(mix(h1 ^ h2)) + hex(mix(h2 + Math.imul(h1, 0x27d4eb2f)));
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hex(x: number): string {
+  return (x >>> 0).toString(16).padStart(8, '0');
 }

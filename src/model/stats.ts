@@ -1,3 +1,4 @@
+import { selectMedian } from './select';
 import { dlog } from './detmath';
 /**
  * Small numeric helpers on typed arrays. NaN entries are skipped everywhere: they are gaps.
@@ -57,7 +58,7 @@ export function mad(v: ArrayLike<number>, center: number): number {
 /** Scale factor making MAD a consistent estimator of a normal standard deviation. */
 export const MAD_TO_SIGMA = 1.4826;
 
-/** Median step between consecutive finite timestamps, ms (0 for fewer than two points). */
+/** Median step between consecutive timestamps, ms (0 for fewer than two points). */
 export function medianStep(t: ArrayLike<number>): number {
   if (t.length < 2) {
     return 0;
@@ -66,7 +67,7 @@ export function medianStep(t: ArrayLike<number>): number {
   for (let i = 1; i < t.length; i++) {
     d[i - 1] = t[i] - t[i - 1];
   }
-  return quantileSorted(d.sort(), 0.5);
+  return selectMedian(d, 0, d.length);
 }
 
 /**
