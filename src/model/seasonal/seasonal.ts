@@ -1,4 +1,4 @@
-import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
+import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { DAY_MS } from '../options';
@@ -46,6 +46,8 @@ export interface SeasonalParams {
   kLower: number;
   /** EWMA weight per point of the level correction (0 disables it). */
   levelAlpha: number;
+  /** Narrowest band half-width in the series' unit (resolutionFloor of the training values). */
+  bandFloor: number;
 }
 
 export class SeasonalModel implements Model {
@@ -58,7 +60,7 @@ export class SeasonalModel implements Model {
   ) {}
 
   score(series: Series, out: ScoreBuffers, from = 0): void {
-    const { periodMs, nBins, level, slope, t0, profile, scale, kUpper, kLower, levelAlpha } = this.params;
+    const { periodMs, nBins, level, slope, t0, profile, scale, kUpper, kLower, levelAlpha, bandFloor } = this.params;
     const binMs = nBins > 1 ? periodMs / nBins : 1;
     const toMs = this.training.toMs;
     const options = this.options;
@@ -71,16 +73,16 @@ export class SeasonalModel implements Model {
       const b = nBins > 1 ? binOf(ti, periodMs, binMs, nBins) : 0;
       const s = scale[b];
       const expected = level + slope * (ti - t0) + profile[b] + correction;
+      const hi = Math.max(kUpper * s, bandFloor);
+      const lo = Math.max(kLower * s, bandFloor);
       if (i >= from) {
-        scorePoint(out, i, x, expected, kUpper * s, kLower * s, options);
+        scorePoint(out, i, x, expected, hi, lo, options);
       }
       // Only points after training move the correction, so a score never depends on how much
       // pre-training context the caller passed.
       if (ti > toMs && x === x) {
         let e = x - expected;
-        const hi = kUpper * s;
-        const lo = -kLower * s;
-        e = e > hi ? hi : e < lo ? lo : e;
+        e = e > hi ? hi : e < -lo ? -lo : e;
         correction += levelAlpha * e;
       }
     }
@@ -105,6 +107,7 @@ export class SeasonalModel implements Model {
       kUpper: p.kUpper,
       kLower: p.kLower,
       levelAlpha: p.levelAlpha,
+      bandFloor: p.bandFloor,
     };
   }
 
@@ -147,6 +150,8 @@ export class SeasonalModel implements Model {
       kUpper,
       kLower,
       levelAlpha,
+      // Models saved before the floor existed score as they did.
+      bandFloor: m.bandFloor === undefined ? 0 : nonNegative(m, 'bandFloor'),
     });
   }
 }
@@ -177,7 +182,18 @@ export function fitSeasonal(series: Series, options: ModelOptions): SeasonalMode
     kUpper: Math.max(band.upper, kMin),
     kLower: Math.max(band.lower, kMin),
     levelAlpha: 1 - Math.pow(2, -1 / halfLifeSteps),
+    // A noiseless periodic series fits to rounding error: without a floor its band has zero
+    // width and a float wiggle pages. 1% of the series' range is noise to any reader.
+    bandFloor: resolutionFloor(series.v),
   });
+}
+
+function nonNegative(m: Record<string, unknown>, key: string): number {
+  const x = num(m, key);
+  if (x < 0) {
+    throw new ModelError(`seasonal model ${key} must be non-negative`);
+  }
+  return x;
 }
 
 /** Every k-th value so at most `max` remain; deterministic and spread over the whole training range. */
