@@ -81,8 +81,12 @@ export class SeasonalModel implements Model {
       // Only points after training move the correction, so a score never depends on how much
       // pre-training context the caller passed.
       if (ti > toMs && x === x) {
+        // Clip symmetrically at the narrower side: on a skewed series (spiky CPU, bursty
+        // traffic) the upper band is many times the lower, and burst after burst clipped at the
+        // upper edge would lift the level above the quiet baseline, which then pages below.
+        const c = hi < lo ? hi : lo;
         let e = x - expected;
-        e = e > hi ? hi : e < -lo ? -lo : e;
+        e = e > c ? c : e < -c ? -c : e;
         correction += levelAlpha * e;
       }
     }
