@@ -1,5 +1,5 @@
 import { dpowInt } from '../detmath';
-import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
+import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { detectSeasonality, type SeasonalityKind } from '../seasonality';
@@ -189,7 +189,9 @@ export function fitEts(series: Series, options: ModelOptions): EtsModel {
   const band = calibrateBand(strideSample(fit.residuals, MAX_CALIBRATION_POINTS), options.sensitivity);
   // Never narrower than the normal model at the robust residual sigma (few residuals, clean data).
   const floor = normalQuantile(1 - falseAlarmRate(options.sensitivity) / 2) * MAD_TO_SIGMA * fit.residualMad;
-  const tiny = 1e-9 * (1 + Math.abs(fit.state.level));
+  // Also never narrower than 1% of the series' range: a noiseless signal forecast to rounding
+  // error would otherwise get a zero-width band and page on float wiggles.
+  const tiny = Math.max(1e-9 * (1 + Math.abs(fit.state.level)), resolutionFloor(series.v));
   return new EtsModel(options, training, {
     seasonality,
     m,

@@ -213,3 +213,45 @@ describe('SeasonalModel', () => {
     expect(fractionAbove(out.score)).toBeLessThan(0.01);
   });
 });
+
+describe('seasonal NAB-driven robustness', () => {
+  it('a noiseless periodic series gets a band of at least 1% of its range and does not page on rounding', () => {
+    const clean = makeSeries(10 * PER_DAY, STEP, dailySignal, 0, 3);
+    const [tr, te] = split(clean, 8 * PER_DAY);
+    const model = fitSeasonal(tr, opts());
+    expect(model.params.bandFloor).toBeGreaterThan(0.1);
+    const out = scoreAll(model, te);
+    let maxScore = 0;
+    for (let i = 0; i < te.t.length; i++) {
+      expect(out.upper[i] - out.expected[i]).toBeGreaterThanOrEqual(model.params.bandFloor * 0.999);
+      maxScore = Math.max(maxScore, out.score[i]);
+    }
+    expect(maxScore).toBeLessThan(1);
+    // A real change on the same series still pages.
+    const moved = { t: te.t, v: te.v.map((x) => x + 5) };
+    expect(Math.max(...scoreAll(model, moved).score)).toBeGreaterThan(1);
+  });
+
+  it('bursts on a skewed series do not lift the level above the quiet baseline', () => {
+    // Idle around 2 with rare short bursts to 60 (a CPU that runs a batch job now and then).
+    const rng = new Rng(7);
+    const n = 9 * PER_DAY;
+    const t = new Float64Array(n);
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      t[i] = Date.UTC(2024, 0, 1) + i * STEP;
+      v[i] = 2 + 0.2 * rng.next() + (i % 97 < 2 ? 60 : 0);
+    }
+    const cut = 7 * PER_DAY;
+    const model = fitSeasonal({ t: t.slice(0, cut), v: v.slice(0, cut) }, opts({ seasonality: 'none' }));
+    // Then two hours of back-to-back bursts, then quiet again.
+    const tail = { t: t.slice(cut), v: v.slice(cut) };
+    for (let i = 0; i < 24; i++) tail.v[i] = 60;
+    const out = scoreAll(model, tail);
+    for (let i = 30; i < 30 + PER_DAY / 2; i++) {
+      if (tail.v[i] < 10) {
+        expect(out.score[i]).toBeLessThan(1);
+      }
+    }
+  });
+});

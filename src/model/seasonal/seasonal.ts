@@ -1,5 +1,5 @@
 import { dexp2 } from '../detmath';
-import { calibrateBand, falseAlarmRate, scorePoint } from '../calibration';
+import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { DAY_MS } from '../options';
@@ -47,6 +47,8 @@ export interface SeasonalParams {
   kLower: number;
   /** EWMA weight per point of the level correction (0 disables it). */
   levelAlpha: number;
+  /** Narrowest band half-width in the series' unit (resolutionFloor of the training values). */
+  bandFloor: number;
 }
 
 export class SeasonalModel implements Model {
@@ -59,7 +61,7 @@ export class SeasonalModel implements Model {
   ) {}
 
   score(series: Series, out: ScoreBuffers, from = 0): void {
-    const { periodMs, nBins, level, slope, t0, profile, scale, kUpper, kLower, levelAlpha } = this.params;
+    const { periodMs, nBins, level, slope, t0, profile, scale, kUpper, kLower, levelAlpha, bandFloor } = this.params;
     const binMs = nBins > 1 ? periodMs / nBins : 1;
     const toMs = this.training.toMs;
     const options = this.options;
@@ -72,16 +74,20 @@ export class SeasonalModel implements Model {
       const b = nBins > 1 ? binOf(ti, periodMs, binMs, nBins) : 0;
       const s = scale[b];
       const expected = level + slope * (ti - t0) + profile[b] + correction;
+      const hi = Math.max(kUpper * s, bandFloor);
+      const lo = Math.max(kLower * s, bandFloor);
       if (i >= from) {
-        scorePoint(out, i, x, expected, kUpper * s, kLower * s, options);
+        scorePoint(out, i, x, expected, hi, lo, options);
       }
       // Only points after training move the correction, so a score never depends on how much
       // pre-training context the caller passed.
       if (ti > toMs && x === x) {
+        // Clip symmetrically at the narrower side: on a skewed series (spiky CPU, bursty
+        // traffic) the upper band is many times the lower, and burst after burst clipped at the
+        // upper edge would lift the level above the quiet baseline, which then pages below.
+        const c = hi < lo ? hi : lo;
         let e = x - expected;
-        const hi = kUpper * s;
-        const lo = -kLower * s;
-        e = e > hi ? hi : e < lo ? lo : e;
+        e = e > c ? c : e < -c ? -c : e;
         correction += levelAlpha * e;
       }
     }
@@ -106,6 +112,7 @@ export class SeasonalModel implements Model {
       kUpper: p.kUpper,
       kLower: p.kLower,
       levelAlpha: p.levelAlpha,
+      bandFloor: p.bandFloor,
     };
   }
 
@@ -148,6 +155,8 @@ export class SeasonalModel implements Model {
       kUpper,
       kLower,
       levelAlpha,
+      // Models saved before the floor existed score as they did.
+      bandFloor: m.bandFloor === undefined ? 0 : nonNegative(m, 'bandFloor'),
     });
   }
 }
@@ -178,7 +187,18 @@ export function fitSeasonal(series: Series, options: ModelOptions): SeasonalMode
     kUpper: Math.max(band.upper, kMin),
     kLower: Math.max(band.lower, kMin),
     levelAlpha: 1 - dexp2(-1 / halfLifeSteps),
+    // A noiseless periodic series fits to rounding error: without a floor its band has zero
+    // width and a float wiggle pages. 1% of the series' range is noise to any reader.
+    bandFloor: resolutionFloor(series.v),
   });
+}
+
+function nonNegative(m: Record<string, unknown>, key: string): number {
+  const x = num(m, key);
+  if (x < 0) {
+    throw new ModelError(`seasonal model ${key} must be non-negative`);
+  }
+  return x;
 }
 
 /** Every k-th value so at most `max` remain; deterministic and spread over the whole training range. */
