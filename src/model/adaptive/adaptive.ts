@@ -1,8 +1,8 @@
-import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
+import { type BandCalibration, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { num, readHeader } from '../serial';
-import { MAD_TO_SIGMA, mad, median, normalQuantile } from '../stats';
+import { MAD_TO_SIGMA, mad, median, normalQuantile, quantileSorted, sortedFinite } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
 import { LIBRARY_VERSION } from '../version';
@@ -241,8 +241,8 @@ function calibrate(series: Series, p: AdaptiveParams, sensitivity: number, kMin:
       ms[i] = f.zMean;
     }
   }
-  const point = calibrateBand(zs, sensitivity);
-  const sustained = calibrateBand(ms, sensitivity);
+  const point = robustBand(zs, sensitivity);
+  const sustained = robustBand(ms, sensitivity);
   // With few residuals the tail fit is unreliable: never narrower than a normal model would be.
   const mMin = kMin / Math.sqrt(p.meanWindow);
   return {
@@ -253,6 +253,46 @@ function calibrate(series: Series, p: AdaptiveParams, sensitivity: number, kMin:
     mLower: Math.max(sustained.lower, mMin),
   };
 }
+
+/**
+ * Band edges of normalised residuals: the (1 - rate/2) quantile of each side, extrapolated with
+ * an exponential tail fitted to the excesses over the side's top `TAIL_FRAC`. Unlike
+ * calibrateBand's mean excess, the scale is the MEDIAN excess / ln 2 (the exponential's median),
+ * so one giant incident in the training window (a 30-sigma spike) does not widen the band for the
+ * next four weeks and hide everything smaller: the band edge reflects what the series usually
+ * does, and past incidents stay incidents.
+ */
+function robustBand(z: Float64Array, sensitivity: number): BandCalibration {
+  const sorted = sortedFinite(z);
+  const n = sorted.length;
+  if (n === 0) {
+    return { upper: 0, lower: 0 };
+  }
+  const rate = falseAlarmRate(sensitivity) / 2;
+  const frac = Math.min(0.25, Math.max(TAIL_FRAC, MIN_TAIL_POINTS / n));
+  const k = Math.max(1, Math.floor(frac * n));
+  const excess = new Float64Array(k);
+  const side = (sign: 1 | -1) => {
+    const u = sign * quantileSorted(sorted, sign > 0 ? 1 - frac : frac);
+    for (let j = 0; j < k; j++) {
+      excess[j] = Math.max(sign * (sign > 0 ? sorted[n - 1 - j] : sorted[j]) - u, 0);
+    }
+    excess.sort();
+    const keep = Math.max(1, Math.ceil(k * (1 - TAIL_TRIM)));
+    let sum = 0;
+    for (let j = 0; j < keep; j++) {
+      sum += excess[j];
+    }
+    const beta = sum / keep;
+    return Math.max(u + beta * Math.log(frac / rate), 0);
+  };
+  return { upper: side(1), lower: side(-1) };
+}
+
+const TAIL_FRAC = 0.05;
+/** Share of the largest excesses left out of the tail scale: the training window's own incidents. */
+const TAIL_TRIM = 0.1;
+const MIN_TAIL_POINTS = 20;
 
 function finiteOr(x: number, fallback: number): number {
   return Number.isFinite(x) && x > 0 ? x : fallback;
