@@ -7,8 +7,21 @@ export interface Choice {
   reason: string;
 }
 
-/** Detectors `auto` tries, in order of preference when they predict equally well. */
-export const AUTO_CANDIDATES: readonly DetectorKind[] = ['seasonal', 'ets', 'zscore'];
+/**
+ * Detectors `auto` tries, in order of preference when they predict equally well. `adaptive` comes
+ * first: most infrastructure metrics (CPU, network, disk, request counts) are bursty and shifty
+ * with no reliable seasonality. A seasonal model must earn its place by predicting clearly better
+ * (see CLEAR_MARGIN). With too little history for any candidate, zscore is used.
+ */
+export const AUTO_CANDIDATES: readonly DetectorKind[] = ['adaptive', 'seasonal', 'ets'];
+
+/**
+ * How much lower (relative) a later candidate's holdout error must be to replace an earlier one.
+ * A few percent is noise on a bursty series (and switching kinds between refits makes scores
+ * jump); a real daily/weekly pattern cuts the error far more than 10%. NAB dev split, standard
+ * profile: 2% -> 30.1, 10% -> 43.6, 25% -> 41.1, 50% -> 41.4.
+ */
+const CLEAR_MARGIN = 0.1;
 
 /** Share of the training window held out to compare candidates on data they did not see. */
 const HOLDOUT = 0.25;
@@ -17,7 +30,7 @@ const HOLDOUT = 0.25;
  * Picks the detector that predicts this series best from its own history: each candidate is
  * trained on the older three quarters of the window and judged by its mean absolute error on
  * the newest quarter (scored causally, as in production). Candidates without enough history
- * for the split are skipped; zscore always qualifies.
+ * for the split are skipped; zscore stands in when none qualifies.
  */
 export function chooseDetector(series: Series, options: ModelOptions, stepMs: number): Choice {
   const n = series.t.length;
@@ -45,8 +58,8 @@ export function chooseDetector(series: Series, options: ModelOptions, stepMs: nu
     }
     const error = count ? sum / count : Infinity;
     tried.push(`${kind} ${formatError(error)}`);
-    // Prefer the earlier candidate unless a later one is clearly (2%) better.
-    if (error < bestError * 0.98) {
+    // Prefer the earlier candidate unless a later one is clearly better.
+    if (error < bestError * (1 - CLEAR_MARGIN)) {
       best = kind;
       bestError = error;
     }
