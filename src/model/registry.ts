@@ -1,3 +1,4 @@
+import { adaptiveDetector } from './adaptive/adaptive';
 import type { Detector } from './detector';
 import { ModelError } from './errors';
 import { etsDetector } from './ets/ets';
@@ -8,10 +9,10 @@ import { zscoreDetector } from './zscore/zscore';
 
 /** Every detector the library knows, by kind. `auto` is not here: it chooses among these. */
 const DETECTORS: ReadonlyMap<DetectorKind, Detector> = new Map(
-  [isolationForestDetector, seasonalDetector, etsDetector, zscoreDetector].map((d) => [d.kind, d])
+  [isolationForestDetector, seasonalDetector, etsDetector, zscoreDetector, adaptiveDetector].map((d) => [d.kind, d])
 );
 
-export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'iforest', 'seasonal', 'ets', 'zscore'];
+export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'iforest', 'seasonal', 'ets', 'zscore', 'adaptive'];
 
 export function getDetector(kind: DetectorKind): Detector {
   const d = DETECTORS.get(kind);

@@ -8,8 +8,13 @@ export interface Choice {
   reason: string;
 }
 
-/** Detectors `auto` tries, in order of preference when they predict equally well. */
-export const AUTO_CANDIDATES: readonly DetectorKind[] = ['seasonal', 'ets', 'zscore'];
+/**
+ * Detectors `auto` tries, in order of preference when they predict equally well. `adaptive` comes
+ * first: most infrastructure metrics (CPU, network, disk, request counts) are bursty and shifty
+ * with no reliable seasonality. A seasonal model must earn its place by predicting clearly better
+ * (see SWITCH_MARGIN). With too little history for any candidate, zscore is used.
+ */
+export const AUTO_CANDIDATES: readonly DetectorKind[] = ['adaptive', 'seasonal', 'ets'];
 
 /**
  * Miss rate the holdout judges bands at. A quarter of the window holds a few hundred to a few
@@ -27,7 +32,7 @@ const HOLDOUT = 0.25;
  * Picks the detector whose band holds best on this series' own history: each candidate is
  * trained on the older three quarters of the window and judged by its mean interval score on
  * the newest quarter (scored causally, as in production). Candidates without enough history
- * for the split are skipped; zscore always qualifies.
+ * for the split are skipped; zscore stands in when none qualifies.
  */
 export function chooseDetector(series: Series, options: ModelOptions, stepMs: number): Choice {
   const n = series.t.length;
