@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: types, unit and integration tests. Ends with one line
-# "tests: N passed, N failed, N skipped" summing every runner.
+# Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), unit and
+# integration tests. Ends with one line "tests: N passed, N failed, N skipped" summing every runner.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
@@ -13,6 +13,9 @@ step() {
 }
 
 step npm run --silent typecheck
+step npm run --silent lint
+step npm run --silent format:check
+step npm run --silent build
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
 
 passed=0 failed=0 skipped=0
@@ -21,7 +24,7 @@ while read -r p f s; do
 done <"$summary"
 rm -f "$summary"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  failed=1 # a step failed outside any test runner (types, build)
+  failed=1 # a step failed outside any test runner (types, lint, format, build)
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
