@@ -46,9 +46,13 @@ function main(): void {
   let sk: { sklearn: string; numpy: string; fit_ms: number[]; score_ms: number[] } | undefined;
   if (existsSync(PYTHON)) {
     const peer = join(__dirname_(), 'sklearn_peer.py');
-    const outText = execFileSync(PYTHON, [peer, dataPath, String(N_ROWS), String(N_FEATURES), skScoresPath, String(REPEATS)], {
-      encoding: 'utf8',
-    });
+    const outText = execFileSync(
+      PYTHON,
+      [peer, dataPath, String(N_ROWS), String(N_FEATURES), skScoresPath, String(REPEATS)],
+      {
+        encoding: 'utf8',
+      }
+    );
     sk = JSON.parse(outText.trim().split('\n').pop() as string);
     report(`sklearn ${sk!.sklearn} (numpy ${sk!.numpy})`, sk!.fit_ms, sk!.score_ms);
   } else {
@@ -82,7 +86,9 @@ function main(): void {
   console.log('\nagreement of scores (last vigil run vs):');
   if (sk) {
     const skScores = new Float64Array(readFileSync(skScoresPath).buffer.slice(0));
-    console.log(`  sklearn: spearman ${spearman(ours, skScores).toFixed(4)}, pearson ${pearson(ours, skScores).toFixed(4)}`);
+    console.log(
+      `  sklearn: spearman ${spearman(ours, skScores).toFixed(4)}, pearson ${pearson(ours, skScores).toFixed(4)}`
+    );
     console.log(`  mean score vigil ${mean(ours).toFixed(4)} sklearn ${mean(skScores).toFixed(4)}`);
     const skOther = new Float64Array(readFileSync(skScoresPath + '.seed1').buffer.slice(0));
     console.log(`  reference, sklearn seed 0 vs seed 1: spearman ${spearman(skScores, skOther).toFixed(4)}`);

@@ -7,7 +7,7 @@ function ranks(v: Float64Array): Float64Array {
   const n = v.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => v[i] - v[j]);
   const r = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && v[order[j + 1]] === v[order[i]]) j++;
     const avg = (i + j) / 2 + 1;

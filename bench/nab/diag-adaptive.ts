@@ -16,7 +16,8 @@ for (const f of loadNabCorpusDir(dir)) {
   const prob = probationLength(f.timestamps.length);
   const inMax = f.windows.map(() => 0);
   const counts = levels.map(() => 0);
-  let outMax = 0, outArg = -1;
+  let outMax = 0,
+    outArg = -1;
   for (let i = prob; i < f.timestamps.length; i++) {
     const s = r.score[i];
     if (!Number.isFinite(s)) continue;
@@ -24,10 +25,21 @@ for (const f of loadNabCorpusDir(dir)) {
     const w = f.windows.findIndex(([a, b]) => t >= a && t <= b);
     if (w >= 0) inMax[w] = Math.max(inMax[w], s);
     else {
-      levels.forEach((l, j) => { if (s > l) counts[j]++; });
-      if (s > outMax) { outMax = s; outArg = i; }
+      levels.forEach((l, j) => {
+        if (s > l) counts[j]++;
+      });
+      if (s > outMax) {
+        outMax = s;
+        outArg = i;
+      }
     }
   }
   const kinds = [...new Set(r.fits.map((x) => x.kind))].join('+');
-  console.log(`in [${inMax.map((x) => x.toFixed(2)).join(' ')}]`.padEnd(28) + ` out ${outMax.toFixed(2).padStart(6)}@${String(outArg).padEnd(5)} >${levels.join('/')}: ${counts.join('/')}`.padEnd(44) + ` ${kinds} ${f.name.replace(/^.*\//, '')}`);
+  console.log(
+    `in [${inMax.map((x) => x.toFixed(2)).join(' ')}]`.padEnd(28) +
+      ` out ${outMax.toFixed(2).padStart(6)}@${String(outArg).padEnd(5)} >${levels.join('/')}: ${counts.join('/')}`.padEnd(
+        44
+      ) +
+      ` ${kinds} ${f.name.replace(/^.*\//, '')}`
+  );
 }

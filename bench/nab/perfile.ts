@@ -16,12 +16,20 @@ for (const f of loadNabCorpusDir(dir)) {
   let nan = 0;
   for (let i = prob; i < f.timestamps.length; i++) {
     const s = r.score[i];
-    if (!Number.isFinite(s)) { nan++; continue; }
+    if (!Number.isFinite(s)) {
+      nan++;
+      continue;
+    }
     const t = f.timestamps[i];
     const inside = f.windows.some(([a, b]) => t >= a && t <= b);
     if (inside) inMax = Math.max(inMax, s);
-    else if (s > outMax) { outMax = s; outArg = i; }
+    else if (s > outMax) {
+      outMax = s;
+      outArg = i;
+    }
   }
   const kinds = [...new Set(r.fits.map((x) => x.kind))].join('+');
-  console.log(`${inMax.toExponential(2).padStart(10)} ${outMax.toExponential(2).padStart(10)} @${outArg} nan=${nan} ${kinds} ${f.name}`);
+  console.log(
+    `${inMax.toExponential(2).padStart(10)} ${outMax.toExponential(2).padStart(10)} @${outArg} nan=${nan} ${kinds} ${f.name}`
+  );
 }

@@ -14,7 +14,14 @@ const filter = process.argv[4];
 const series: ReportSeries[] = [];
 for (const f of loadNabCorpusDir(dir)) {
   if (filter && !f.name.includes(filter)) continue;
-  const r = backtest({ t: f.timestamps, v: f.values }, { model, options: resolveOptions({ sensitivity: Number(process.env.SENS ?? 0.5) }), refitEveryMs: Number(process.env.REFIT_H ?? 24) * 3600e3 });
+  const r = backtest(
+    { t: f.timestamps, v: f.values },
+    {
+      model,
+      options: resolveOptions({ sensitivity: Number(process.env.SENS ?? 0.5) }),
+      refitEveryMs: Number(process.env.REFIT_H ?? 24) * 3600e3,
+    }
+  );
   series.push({
     name: f.name,
     t: f.timestamps,

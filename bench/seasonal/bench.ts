@@ -90,7 +90,12 @@ results.describeTraining_ms_median = +fmt(describe.ms);
   const p = m.params;
   results.ets_daily = {
     m: p.m,
-    params: { alpha: +p.alpha.toFixed(4), beta: +p.beta.toFixed(5), gamma: +p.gamma.toFixed(4), phi: +p.phi.toFixed(4) },
+    params: {
+      alpha: +p.alpha.toFixed(4),
+      beta: +p.beta.toFixed(5),
+      gamma: +p.gamma.toFixed(4),
+      phi: +p.phi.toFixed(4),
+    },
     fit_ms_median: +fmt(fit.ms),
     score_points_per_s: Math.round(SCORE_POINTS / (sc.ms / 1000)),
     false_alarm_rate_clean: alarms / SCORE_POINTS,
@@ -109,7 +114,9 @@ if (existsSync(python) && process.env.SKIP_PEER !== '1') {
     encoding: 'utf8',
     timeout: Number(process.env.PEER_TIMEOUT_MS ?? 600_000),
   });
-  console.log(r.status === 0 ? `statsmodels: ${r.stdout.trim()}` : `statsmodels peer failed or timed out: ${r.stderr.slice(-500)}`);
+  console.log(
+    r.status === 0 ? `statsmodels: ${r.stdout.trim()}` : `statsmodels peer failed or timed out: ${r.stderr.slice(-500)}`
+  );
 } else {
   console.log('statsmodels peer skipped (no bench/.venv or SKIP_PEER=1)');
 }

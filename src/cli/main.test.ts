@@ -6,7 +6,11 @@ import { main } from './main';
 function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, (s) => out.push(s), (s) => err.push(s));
+  const code = main(
+    argv,
+    (s) => out.push(s),
+    (s) => err.push(s)
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -69,7 +73,11 @@ describe('vigil CLI', () => {
     [['backtest', '--input', 'a.csv'], /missing required option --output/, 2],
     [['backtest', '--inptu', 'a.csv'], /unknown option --inptu/, 2],
     [['backtest', '--input', 'a', '--output', 'b', '--model', 'lstm'], /unknown model "lstm"/, 2],
-    [['backtest', '--input', 'a', '--output', 'b', '--sensitivity', '7'], /sensitivity must be a number from 0 to 1/, 2],
+    [
+      ['backtest', '--input', 'a', '--output', 'b', '--sensitivity', '7'],
+      /sensitivity must be a number from 0 to 1/,
+      2,
+    ],
     [['backtest', '--input', 'a', '--output', 'b', '--training-window', 'forever'], /invalid duration/, 2],
     [['frobnicate'], /unknown command "frobnicate"/, 2],
     [['eval', '--corpus', '/nonexistent'], /is not a NAB corpus/, 2],

@@ -42,7 +42,11 @@ function usage(): string {
 }
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failed, 2 bad usage). */
-export function main(argv: string[], out: (s: string) => void = (s) => void process.stdout.write(s + '\n'), err: (s: string) => void = (s) => void process.stderr.write(s + '\n')): number {
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => void process.stdout.write(s + '\n'),
+  err: (s: string) => void = (s) => void process.stderr.write(s + '\n')
+): number {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(usage());

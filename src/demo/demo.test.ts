@@ -5,7 +5,9 @@ import { DEMO_SERIES_IDS, demoScenario, demoValueAt, generateDemo, type DemoData
 const data = generateDemo();
 const byId = (d: DemoData, id: string): DemoSeries => {
   const s = d.series.find((x) => x.id === id);
-  if (!s) throw new Error(`missing ${id}`);
+  if (!s) {
+    throw new Error(`missing ${id}`);
+  }
   return s;
 };
 const sameBits = (a: Float64Array, b: Float64Array): boolean =>
@@ -19,7 +21,9 @@ function meanWhere(s: DemoSeries, pred: (t: number) => boolean): number {
       n++;
     }
   }
-  if (n === 0) throw new Error('empty selection');
+  if (n === 0) {
+    throw new Error('empty selection');
+  }
   return sum / n;
 }
 const idxAt = (s: DemoSeries, tMs: number): number => {
@@ -91,12 +95,17 @@ describe('generateDemo', () => {
     expect(weekdayDay).toBeGreaterThan(1.8 * weekendDay);
     // Lunch dip: 12:15-13:00 is quieter than the hour either side.
     const lunch = meanWhere(req, (t) => dayOfWeek(t) < 4 && hourOfDay(t) >= 12.25 && hourOfDay(t) < 13);
-    const around = meanWhere(req, (t) => dayOfWeek(t) < 4 && ((hourOfDay(t) >= 10.5 && hourOfDay(t) < 11.5) || (hourOfDay(t) >= 14.5 && hourOfDay(t) < 15.5)));
+    const around = meanWhere(
+      req,
+      (t) =>
+        dayOfWeek(t) < 4 &&
+        ((hourOfDay(t) >= 10.5 && hourOfDay(t) < 11.5) || (hourOfDay(t) >= 14.5 && hourOfDay(t) < 15.5))
+    );
     expect(lunch).toBeLessThan(0.95 * around);
     // Latency follows load.
     const lat = byId(data, 'latency_p95');
     expect(meanWhere(lat, (t) => dayOfWeek(t) < 5 && hourOfDay(t) >= 9 && hourOfDay(t) < 17)).toBeGreaterThan(
-      1.3 * meanWhere(lat, (t) => hourOfDay(t) < 5),
+      1.3 * meanWhere(lat, (t) => hourOfDay(t) < 5)
     );
   });
 
@@ -122,14 +131,18 @@ describe('generateDemo', () => {
       expect(i.toMs).toBeGreaterThan(i.fromMs);
     }
     expect(all.filter((i) => i.kind === 'blip').every((i) => !i.shouldPage)).toBe(true);
-    expect(all.filter((i) => i.kind === 'memory_leak' || i.kind === 'latency_degradation').every((i) => i.shouldPage)).toBe(true);
+    expect(
+      all.filter((i) => i.kind === 'memory_leak' || i.kind === 'latency_degradation').every((i) => i.shouldPage)
+    ).toBe(true);
   });
 
   it('grows memory during the leak well beyond anything seen before it, then resets', () => {
     const mem = byId(data, 'memory');
     const leak = mem.incidents.find((i) => i.kind === 'memory_leak')!;
     let maxBefore = 0;
-    for (let i = 0; i < mem.t.length && mem.t[i] < leak.fromMs; i++) maxBefore = Math.max(maxBefore, mem.v[i]);
+    for (let i = 0; i < mem.t.length && mem.t[i] < leak.fromMs; i++) {
+      maxBefore = Math.max(maxBefore, mem.v[i]);
+    }
     const h = 3_600_000;
     const early = meanWhere(mem, (t) => t >= leak.fromMs && t < leak.fromMs + 2 * h);
     const mid = meanWhere(mem, (t) => t >= leak.fromMs + 17 * h && t < leak.fromMs + 19 * h);
@@ -149,7 +162,9 @@ describe('generateDemo', () => {
     const sameSlot = (t: number) => {
       for (const w of [7, 14]) {
         const f = deg.fromMs - w * DAY_MS + 10 * MINUTE_MS;
-        if (t >= f && t < f + 40 * MINUTE_MS) return true;
+        if (t >= f && t < f + 40 * MINUTE_MS) {
+          return true;
+        }
       }
       return false;
     };

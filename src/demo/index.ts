@@ -1,5 +1,12 @@
 export { generateDemo, demoIncidents, type DemoData, type DemoSeries } from './generate';
-export { DEMO_SERIES, DEMO_SERIES_IDS, demoValueAt, trafficShape, type DemoSeriesId, type DemoSeriesMeta } from './signals';
+export {
+  DEMO_SERIES,
+  DEMO_SERIES_IDS,
+  demoValueAt,
+  trafficShape,
+  type DemoSeriesId,
+  type DemoSeriesMeta,
+} from './signals';
 export {
   DEFAULT_DEMO_CONFIG,
   DEFAULT_DEMO_START_MS,

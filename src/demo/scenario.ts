@@ -97,9 +97,15 @@ export function resolveDemoConfig(partial: Partial<DemoConfig> = {}): DemoConfig
       (c as unknown as Record<string, number>)[k] = v as number;
     }
   }
-  if (!Number.isInteger(c.seed)) throw new RangeError(`seed must be an integer, got ${String(c.seed)}`);
-  if (!Number.isFinite(c.startMs)) throw new RangeError(`startMs must be finite, got ${String(c.startMs)}`);
-  if (!(c.days > 0 && c.days <= 366)) throw new RangeError(`days must be in (0, 366], got ${String(c.days)}`);
+  if (!Number.isInteger(c.seed)) {
+    throw new RangeError(`seed must be an integer, got ${String(c.seed)}`);
+  }
+  if (!Number.isFinite(c.startMs)) {
+    throw new RangeError(`startMs must be finite, got ${String(c.startMs)}`);
+  }
+  if (!(c.days > 0 && c.days <= 366)) {
+    throw new RangeError(`days must be in (0, 366], got ${String(c.days)}`);
+  }
   if (!(Number.isInteger(c.stepMs) && c.stepMs >= 1000)) {
     throw new RangeError(`stepMs must be an integer >= 1000, got ${String(c.stepMs)}`);
   }

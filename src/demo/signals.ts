@@ -28,7 +28,13 @@ const JOB = { job: 'checkout', env: 'demo' };
 const INSTANCE = { ...JOB, instance: 'checkout-0:8080' };
 
 export const DEMO_SERIES: readonly DemoSeriesMeta[] = Object.freeze([
-  { id: 'requests', name: 'job:http_requests:rate5m', labels: JOB, help: 'HTTP requests per second (5m rate)', unit: 'reqps' },
+  {
+    id: 'requests',
+    name: 'job:http_requests:rate5m',
+    labels: JOB,
+    help: 'HTTP requests per second (5m rate)',
+    unit: 'reqps',
+  },
   {
     id: 'latency_p95',
     name: 'job:http_request_duration_seconds:p95',
@@ -36,8 +42,20 @@ export const DEMO_SERIES: readonly DemoSeriesMeta[] = Object.freeze([
     help: '95th percentile HTTP request latency in seconds',
     unit: 's',
   },
-  { id: 'memory', name: 'process_resident_memory_bytes', labels: INSTANCE, help: 'Resident memory of the service process', unit: 'bytes' },
-  { id: 'cpu', name: 'instance:cpu_utilisation:ratio', labels: INSTANCE, help: 'CPU utilisation of the service (0..1)', unit: 'percentunit' },
+  {
+    id: 'memory',
+    name: 'process_resident_memory_bytes',
+    labels: INSTANCE,
+    help: 'Resident memory of the service process',
+    unit: 'bytes',
+  },
+  {
+    id: 'cpu',
+    name: 'instance:cpu_utilisation:ratio',
+    labels: INSTANCE,
+    help: 'CPU utilisation of the service (0..1)',
+    unit: 'percentunit',
+  },
   {
     id: 'errors',
     name: 'job:http_request_errors:ratio_rate5m',
@@ -77,8 +95,12 @@ export function trafficShape(tMs: number, startMs: number): number {
   } else {
     const business = sigmoid((h - 7.8) / 0.7) * sigmoid((18.3 - h) / 1.1);
     s = floor + 0.88 * business - 0.14 * bell(h, 12.6, 0.55) + 0.12 * bell(h, 20.5, 1.6);
-    if (dow === 4) s *= 0.92;
-    if (dow === 0) s += 0.3 * mondayBump(h);
+    if (dow === 4) {
+      s *= 0.92;
+    }
+    if (dow === 0) {
+      s += 0.3 * mondayBump(h);
+    }
   }
   const growth = 1 + 0.015 * ((tMs - startMs) / WEEK_MS);
   return s * growth;
@@ -86,7 +108,9 @@ export function trafficShape(tMs: number, startMs: number): number {
 
 /** Raised cosine over 07:00-11:00: zero at both ends, so it joins the normal day smoothly. */
 function mondayBump(h: number): number {
-  if (h < 7 || h >= 11) return 0;
+  if (h < 7 || h >= 11) {
+    return 0;
+  }
   return 0.5 - 0.5 * cos(((h - 7) / 4) * 2 * PI);
 }
 
@@ -106,7 +130,9 @@ const inside = (w: Window, tMs: number): boolean => tMs >= w.fromMs && tMs < w.t
 
 /** Trapezoid over a window with `rampMs` edges, so an incident starts and ends over minutes. */
 function trapezoid(w: Window, tMs: number, rampMs: number): number {
-  if (!inside(w, tMs)) return 0;
+  if (!inside(w, tMs)) {
+    return 0;
+  }
   return min(1, (tMs - w.fromMs) / rampMs, (w.toMs - tMs) / rampMs);
 }
 
@@ -130,10 +156,14 @@ function latencyP95(sc: DemoScenario, tMs: number): number {
   let p95 = 0.085 + 0.09 * l * l;
   // Latency is right-skewed: slow requests spike up, nothing makes them much faster.
   const tail = max(-1.5, studentT3(seed, S_LAT, m));
-  p95 *= exp(0.05 * valueNoise(seed, S_LAT_WANDER, tMs, 3 * HOUR_MS) + 0.03 * gaussian(seed, S_LAT + 1, m) + 0.05 * tail);
+  p95 *= exp(
+    0.05 * valueNoise(seed, S_LAT_WANDER, tMs, 3 * HOUR_MS) + 0.03 * gaussian(seed, S_LAT + 1, m) + 0.05 * tail
+  );
   p95 *= 1 + 0.6 * deployBump(tMs, 4 * MINUTE_MS);
   p95 *= 1 + 1.5 * trapezoid(sc.degradation, tMs, 5 * MINUTE_MS);
-  if (inside(sc.latencyBlip, tMs)) p95 *= 4;
+  if (inside(sc.latencyBlip, tMs)) {
+    p95 *= 4;
+  }
   return p95;
 }
 
@@ -145,7 +175,9 @@ function memory(sc: DemoScenario, tMs: number): number {
   const seed = sc.config.seed;
   const { leak } = sc;
   let restart = lastDeployAtOrBefore(tMs);
-  if (leak.toMs <= tMs && leak.toMs > restart) restart = leak.toMs;
+  if (leak.toMs <= tMs && leak.toMs > restart) {
+    restart = leak.toMs;
+  }
   const upH = (tMs - restart) / HOUR_MS;
   let bytes = 420 * MIB + 150 * MIB * (1 - exp(-upH / 8));
   const gcPeriod = 15 * MINUTE_MS;
@@ -177,7 +209,9 @@ function errors(sc: DemoScenario, tMs: number): number {
   r *= exp(0.25 * gaussian(seed, S_ERR, m) + 0.12 * studentT3(seed, S_ERR + 1, m));
   r += 0.008 * deployBump(tMs, 1.5 * MINUTE_MS);
   r += 0.018 * trapezoid(sc.degradation, tMs, 5 * MINUTE_MS);
-  if (inside(sc.errorBlip, tMs)) r += 0.05;
+  if (inside(sc.errorBlip, tMs)) {
+    r += 0.05;
+  }
   return min(1, max(0, r));
 }
 
@@ -192,6 +226,8 @@ const SIGNALS: Record<DemoSeriesId, (sc: DemoScenario, tMs: number) => number> =
 /** The value of one demo series at any instant (not only on the sampling grid). */
 export function demoValueAt(scenario: DemoScenario, id: DemoSeriesId, tMs: number): number {
   const f = SIGNALS[id];
-  if (!f) throw new RangeError(`unknown demo series ${String(id)}`);
+  if (!f) {
+    throw new RangeError(`unknown demo series ${String(id)}`);
+  }
   return f(scenario, tMs);
 }

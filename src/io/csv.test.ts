@@ -21,7 +21,9 @@ describe('parseCsvSeries', () => {
   });
 
   it('reads headerless ISO timestamps with zones, fractions and CRLF', () => {
-    const s = parseCsvSeries('2014-02-19T10:50:00Z,1\r\n2014-02-19T11:50:00.250+01:00,2\r\n2014-02-19T10:51:00-0000,3\r\n');
+    const s = parseCsvSeries(
+      '2014-02-19T10:50:00Z,1\r\n2014-02-19T11:50:00.250+01:00,2\r\n2014-02-19T10:51:00-0000,3\r\n'
+    );
     expect(Array.from(s.t)).toEqual([T0, T0 + 250, T0 + 60_000]);
   });
 
@@ -57,17 +59,25 @@ describe('parseCsvSeries', () => {
   });
 
   it('reports malformed rows with their line numbers', () => {
-    const e1 = thrown(() => parseCsvSeries('timestamp,value\n2014-02-19 10:50:00,1\n\n2014-02-19 10:55:00,abc\n', { source: 'x.csv' }));
+    const e1 = thrown(() =>
+      parseCsvSeries('timestamp,value\n2014-02-19 10:50:00,1\n\n2014-02-19 10:55:00,abc\n', { source: 'x.csv' })
+    );
     expect(e1.line).toBe(4);
     expect(e1.message).toBe('x.csv line 4: cannot read value "abc" as a number');
-    expect(thrown(() => parseCsvSeries('timestamp,value\n2014-02-19 10:50:00,1\n2014-02-30 10:55:00,2\n')).message).toMatch(
-      /line 3: cannot read timestamp "2014-02-30 10:55:00"/
+    expect(
+      thrown(() => parseCsvSeries('timestamp,value\n2014-02-19 10:50:00,1\n2014-02-30 10:55:00,2\n')).message
+    ).toMatch(/line 3: cannot read timestamp "2014-02-30 10:55:00"/);
+    expect(thrown(() => parseCsvSeries('timestamp,value\n2014-02-19 10:50:00\n')).message).toMatch(
+      /line 2: expected at least 2 fields, found 1/
     );
-    expect(thrown(() => parseCsvSeries('timestamp,value\n2014-02-19 10:50:00\n')).message).toMatch(/line 2: expected at least 2 fields, found 1/);
-    expect(thrown(() => parseCsvSeries('t,v\n1000,1\n2014-02-19,2\n')).message).toMatch(/line 3: cannot read timestamp.*epoch/);
+    expect(thrown(() => parseCsvSeries('t,v\n1000,1\n2014-02-19,2\n')).message).toMatch(
+      /line 3: cannot read timestamp.*epoch/
+    );
     expect(thrown(() => parseCsvSeries('t,v\n1000,"1\n')).message).toMatch(/line 2: unterminated quoted field/);
     expect(thrown(() => parseCsvSeries('2014-13-01 00:00:00,1\n2014-12-01 00:00:00,1\n')).line).toBe(1);
-    expect(thrown(() => parseCsvSeries('t,v\n1,1\n', { valueColumn: 'value' })).message).toMatch(/no value column named "value"/);
+    expect(thrown(() => parseCsvSeries('t,v\n1,1\n', { valueColumn: 'value' })).message).toMatch(
+      /no value column named "value"/
+    );
     expect(thrown(() => parseCsvSeries('1,1\n', { valueColumn: 'value' })).message).toMatch(/first line is data/);
   });
 
@@ -97,13 +107,24 @@ describe('formatCsv', () => {
   it('round-trips through parseCsvSeries, gaps included', () => {
     const t = [T0, T0 + 60_000, T0 + 120_000];
     const v = [0.1 + 0.2, NaN, -1e-300];
-    const text = formatCsv(['timestamp', 'value'], t.map((ms, i) => [new Date(ms).toISOString(), v[i]]));
+    const text = formatCsv(
+      ['timestamp', 'value'],
+      t.map((ms, i) => [new Date(ms).toISOString(), v[i]])
+    );
     const s = parseCsvSeries(text);
     expect(Array.from(s.t)).toEqual(t);
     expect(Array.from(s.v)).toEqual(v);
   });
 
   it('quotes only cells that need it', () => {
-    expect(formatCsv(['a', 'b,c'], [['x"y', 1], [null, Infinity]])).toBe('a,"b,c"\n"x""y",1\n,Infinity\n');
+    expect(
+      formatCsv(
+        ['a', 'b,c'],
+        [
+          ['x"y', 1],
+          [null, Infinity],
+        ]
+      )
+    ).toBe('a,"b,c"\n"x""y",1\n,Infinity\n');
   });
 });

@@ -98,7 +98,9 @@ export function parseCsvSeries(text: string, options: CsvParseOptions = {}): Ser
     }
     const time = numericTime ? (DECIMAL.test(rawTime) ? Number(rawTime) : NaN) : parseDateTime(rawTime);
     if (!Number.isFinite(time)) {
-      const expected = numericTime ? 'an epoch number like the first row' : 'a date like "2014-02-19 10:50:00" or ISO 8601';
+      const expected = numericTime
+        ? 'an epoch number like the first row'
+        : 'a date like "2014-02-19 10:50:00" or ISO 8601';
       fail(`cannot read timestamp "${rawTime}" (expected ${expected})`, lineNo);
     }
     const value = parseValue(fields[valueIndex]);

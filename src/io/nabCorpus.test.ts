@@ -26,15 +26,24 @@ describe('parseNabCorpus', () => {
   });
 
   it('keeps repeated timestamps, as NAB data has them', () => {
-    const [a] = parseNabCorpus({ windowsJson: WINDOWS, files: [{ name: 'cat/a.csv', csvText: DATA + '2014-02-19 11:00:00,4\n' }] });
+    const [a] = parseNabCorpus({
+      windowsJson: WINDOWS,
+      files: [{ name: 'cat/a.csv', csvText: DATA + '2014-02-19 11:00:00,4\n' }],
+    });
     expect(a.values.length).toBe(4);
   });
 
   it('rejects files without labels and damaged label files', () => {
-    expect(() => parseNabCorpus({ windowsJson: WINDOWS, files: [{ name: 'cat/c.csv', csvText: DATA }] })).toThrow(/no entry for cat\/c.csv/);
+    expect(() => parseNabCorpus({ windowsJson: WINDOWS, files: [{ name: 'cat/c.csv', csvText: DATA }] })).toThrow(
+      /no entry for cat\/c.csv/
+    );
     expect(() => parseNabCorpus({ windowsJson: '{', files: [] })).toThrow(InputError);
-    expect(() => parseNabCorpus({ windowsJson: '{"x.csv": [["2014-02-19", 3]]}', files: [] })).toThrow(/x.csv window 0 is not \[start, end\]/);
-    expect(() => parseNabCorpus({ windowsJson: '{"x.csv": [["soon", "later"]]}', files: [] })).toThrow(/not a NAB timestamp/);
+    expect(() => parseNabCorpus({ windowsJson: '{"x.csv": [["2014-02-19", 3]]}', files: [] })).toThrow(
+      /x.csv window 0 is not \[start, end\]/
+    );
+    expect(() => parseNabCorpus({ windowsJson: '{"x.csv": [["soon", "later"]]}', files: [] })).toThrow(
+      /not a NAB timestamp/
+    );
   });
 });
 
@@ -42,7 +51,8 @@ describe('parseNabScores', () => {
   const [a] = parseNabCorpus({ windowsJson: WINDOWS, files: [{ name: 'cat/a.csv', csvText: DATA }] });
 
   it('reads the anomaly_score column aligned to the data rows', () => {
-    const csv = 'timestamp,value,anomaly_score\n2014-02-19 10:50:00,1,0.1\n2014-02-19 10:55:00,2,0.9\n2014-02-19 11:00:00,3,0.2\n';
+    const csv =
+      'timestamp,value,anomaly_score\n2014-02-19 10:50:00,1,0.1\n2014-02-19 10:55:00,2,0.9\n2014-02-19 11:00:00,3,0.2\n';
     expect(Array.from(parseNabScores(a, csv))).toEqual([0.1, 0.9, 0.2]);
   });
 

@@ -85,7 +85,9 @@ export function parseNabScores(file: { name: string; timestamps: ArrayLike<numbe
   }
   for (let i = 0; i < n; i++) {
     if (series.t[i] !== file.timestamps[i]) {
-      throw new InputError(`${file.name}: results row ${i} is at ${new Date(series.t[i]).toISOString()}, data row at ${new Date(file.timestamps[i]).toISOString()}`);
+      throw new InputError(
+        `${file.name}: results row ${i} is at ${new Date(series.t[i]).toISOString()}, data row at ${new Date(file.timestamps[i]).toISOString()}`
+      );
     }
   }
   return series.v;

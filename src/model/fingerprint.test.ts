@@ -23,6 +23,8 @@ describe('fingerprintSeries', () => {
   });
 
   it('reads subarrays at their offset', () => {
-    expect(fingerprintSeries(t.subarray(10, 20), v.subarray(10, 20))).toBe(fingerprintSeries(t.slice(10, 20), v.slice(10, 20)));
+    expect(fingerprintSeries(t.subarray(10, 20), v.subarray(10, 20))).toBe(
+      fingerprintSeries(t.slice(10, 20), v.slice(10, 20))
+    );
   });
 });

@@ -17,7 +17,12 @@ describe('detectSeasonality', () => {
   });
 
   it('picks none for white noise and for a random walk', () => {
-    expect(detectSeasonality(makeSeries(28 * 288, 5 * MIN, () => 50, 5, 4), 'auto').kind).toBe('none');
+    expect(
+      detectSeasonality(
+        makeSeries(28 * 288, 5 * MIN, () => 50, 5, 4),
+        'auto'
+      ).kind
+    ).toBe('none');
     const rng = new Rng(5);
     let level = 0;
     const walk = makeSeries(28 * 288, 5 * MIN, () => (level += gaussian(rng)), 0, 6);
@@ -33,13 +38,20 @@ describe('detectSeasonality', () => {
     const s = makeSeries(21 * 288, 5 * MIN, weeklySignal, 3, 8);
     const rng = new Rng(9);
     for (let i = 0; i < s.v.length; i++) {
-      if ((i >= 1000 && i < 1600) || rng.next() < 0.2) s.v[i] = NaN;
-      else if (rng.next() < 0.01) s.v[i] += 500 * (rng.next() < 0.5 ? 1 : -1);
+      if ((i >= 1000 && i < 1600) || rng.next() < 0.2) {
+        s.v[i] = NaN;
+      } else if (rng.next() < 0.01) {
+        s.v[i] += 500 * (rng.next() < 0.5 ? 1 : -1);
+      }
     }
     expect(detectSeasonality(s, 'auto').kind).toBe('weekly');
     const d = makeSeries(14 * 288, 5 * MIN, dailySignal, 3, 10);
-    for (let i = 0; i < d.v.length; i += 97) d.v[i] = 1e6;
-    for (let i = 2000; i < 2500; i++) d.v[i] = NaN;
+    for (let i = 0; i < d.v.length; i += 97) {
+      d.v[i] = 1e6;
+    }
+    for (let i = 2000; i < 2500; i++) {
+      d.v[i] = NaN;
+    }
     expect(detectSeasonality(d, 'auto').kind).toBe('daily');
   });
 

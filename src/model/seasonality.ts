@@ -131,8 +131,12 @@ function binMedians(series: Series, binMs: number): { values: Float64Array; firs
   for (let i = 0; i < t.length; i++) {
     if (Number.isFinite(v[i])) {
       const k = Math.floor(t[i] / binMs);
-      if (k < lo) lo = k;
-      if (k > hi) hi = k;
+      if (k < lo) {
+        lo = k;
+      }
+      if (k > hi) {
+        hi = k;
+      }
     }
   }
   if (!(hi >= lo)) {
@@ -146,7 +150,9 @@ function binMedians(series: Series, binMs: number): { values: Float64Array; firs
     const k = Math.floor(t[i] / binMs);
     let c = 0;
     while (i < t.length && Math.floor(t[i] / binMs) === k) {
-      if (Number.isFinite(v[i])) buf[c++] = v[i];
+      if (Number.isFinite(v[i])) {
+        buf[c++] = v[i];
+      }
       i++;
     }
     if (c > 0) {
@@ -166,7 +172,9 @@ function removeTrend(x: Float64Array, binsPerDay: number): void {
   for (let d = 0; d < days; d++) {
     let c = 0;
     for (let k = d * binsPerDay; k < Math.min(x.length, (d + 1) * binsPerDay); k++) {
-      if (Number.isFinite(x[k])) buf[c++] = x[k];
+      if (Number.isFinite(x[k])) {
+        buf[c++] = x[k];
+      }
     }
     // Only well-covered days: a partial day's median carries part of the daily shape.
     if (c >= 0.75 * binsPerDay) {
@@ -176,7 +184,9 @@ function removeTrend(x: Float64Array, binsPerDay: number): void {
   }
   const slope = theilSenSlope(xs, ys, m);
   if (slope !== 0 && Number.isFinite(slope)) {
-    for (let k = 0; k < x.length; k++) x[k] -= slope * k;
+    for (let k = 0; k < x.length; k++) {
+      x[k] -= slope * k;
+    }
   }
 }
 
@@ -195,8 +205,11 @@ function clipOutliers(x: Float64Array): void {
   const lo = med - 6 * s;
   const hi = med + 6 * s;
   for (let i = 0; i < x.length; i++) {
-    if (x[i] < lo) x[i] = lo;
-    else if (x[i] > hi) x[i] = hi;
+    if (x[i] < lo) {
+      x[i] = lo;
+    } else if (x[i] > hi) {
+      x[i] = hi;
+    }
   }
 }
 

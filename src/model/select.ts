@@ -17,7 +17,9 @@ export function selectMedian(a: Float64Array, lo: number, hi: number): number {
   // After selecting k, everything left of k is <= a[k]: the lower middle is their maximum.
   let lower = -Infinity;
   for (let i = lo; i < k; i++) {
-    if (a[i] > lower) lower = a[i];
+    if (a[i] > lower) {
+      lower = a[i];
+    }
   }
   return 0.5 * (lower + upper);
 }
@@ -31,15 +33,25 @@ function select(a: Float64Array, left: number, right: number, k: number): number
     }
     const mid = (left + right) >>> 1;
     // Order a[left], a[mid], a[right] so the pivot is their median.
-    if (a[mid] < a[left]) swap(a, mid, left);
-    if (a[right] < a[left]) swap(a, right, left);
-    if (a[right] < a[mid]) swap(a, right, mid);
+    if (a[mid] < a[left]) {
+      swap(a, mid, left);
+    }
+    if (a[right] < a[left]) {
+      swap(a, right, left);
+    }
+    if (a[right] < a[mid]) {
+      swap(a, right, mid);
+    }
     const pivot = a[mid];
     let i = left;
     let j = right;
     while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
+      while (a[i] < pivot) {
+        i++;
+      }
+      while (a[j] > pivot) {
+        j--;
+      }
       if (i <= j) {
         swap(a, i, j);
         i++;

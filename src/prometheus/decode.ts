@@ -89,7 +89,9 @@ function decodeItem(item: unknown, k: number, options: DecodeOptions): LabelledS
     throw decodeError(`${where}: values is not an array`);
   }
   if (values.length === 0 && Array.isArray(item.histograms) && item.histograms.length > 0) {
-    throw decodeError(`${where}: native histogram samples are not supported; query a float series (e.g. histogram_quantile)`);
+    throw decodeError(
+      `${where}: native histogram samples are not supported; query a float series (e.g. histogram_quantile)`
+    );
   }
   const n = values.length;
   const t = new Float64Array(n);

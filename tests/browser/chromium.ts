@@ -5,7 +5,9 @@ import * as path from 'path';
 
 /** Debian's Chromium (or $VIGIL_CHROMIUM); scripts/test.sh installs it. */
 export function chromiumPath(): string {
-  const candidates = [process.env.VIGIL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const candidates = [process.env.VIGIL_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
+    Boolean
+  ) as string[];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) {
     throw new Error('Chromium not found: install it (apt-get install chromium) or set VIGIL_CHROMIUM');

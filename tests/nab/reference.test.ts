@@ -17,9 +17,12 @@ describe('NAB scorer against published results', () => {
 
   it('scores the null detector at 0 in every profile, equal to detecting nothing', () => {
     const nullResults = scoreCorpus(withReferenceScores(corpus, 'null'));
-    const nothing = scoreCorpus(corpus.map((f) => ({ ...f, scores: new Float64Array(f.timestamps.length) })), {
-      profiles: NAB_PROFILES,
-    });
+    const nothing = scoreCorpus(
+      corpus.map((f) => ({ ...f, scores: new Float64Array(f.timestamps.length) })),
+      {
+        profiles: NAB_PROFILES,
+      }
+    );
     for (const [profile, cost] of Object.entries(NAB_PROFILES)) {
       const r = nullResults[profile];
       expect(r.raw).toBeCloseTo(-36 * cost.fn, 9);

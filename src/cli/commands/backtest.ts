@@ -39,7 +39,8 @@ export function runBacktest(args: ParsedArgs, log: (line: string) => void): void
       ];
       rows.push(multi ? [name, ...row] : row);
     }
-    const kinds = [...new Set(r.fits.filter((f) => !f.warmingUp).map((f) => f.kind))].join('+') || 'zscore (warm-up only)';
+    const kinds =
+      [...new Set(r.fits.filter((f) => !f.warmingUp).map((f) => f.kind))].join('+') || 'zscore (warm-up only)';
     log(`${name}: ${series.t.length} points, ${r.fits.length} fits (${kinds}), ${flagged} points outside the band`);
   }
   writeText(outputPath, formatCsv(multi ? ['series', ...header] : header, rows));

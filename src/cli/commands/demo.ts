@@ -31,19 +31,29 @@ export function runDemo(args: ParsedArgs, log: (line: string) => void): void {
   const demo = generateDemo({ days, seed: numberFlag(args, 'demo-seed') });
   const rules = DEFAULT_ALERT_RULES.map((r) => ({ ...r, forMs: FOR_MS }));
   const series: ReportSeries[] = demo.series.map((s) => {
-    const r = backtest({ t: s.t, v: s.v }, { model: choice.model, options: choice.options, refitEveryMs: choice.refitEveryMs });
+    const r = backtest(
+      { t: s.t, v: s.v },
+      { model: choice.model, options: choice.options, refitEveryMs: choice.refitEveryMs }
+    );
     const smoothed = smoothScore(s.t, r.score, SMOOTHING_MS);
     const alerts: ReportAlert[] = [];
     for (const rule of rules) {
       for (const e of simulateAlerts(s.t, smoothed, rule)) {
-        alerts.push({ fromMs: e.fromMs, toMs: e.toMs, peakScore: e.peakScore, severity: rule.severity as ReportAlert['severity'] });
+        alerts.push({
+          fromMs: e.fromMs,
+          toMs: e.toMs,
+          peakScore: e.peakScore,
+          severity: rule.severity as ReportAlert['severity'],
+        });
       }
     }
     alerts.sort((a, b) => a.fromMs - b.fromMs);
     const used = r.fits.filter((f) => !f.warmingUp);
     const kinds = [...new Set(used.map((f) => f.kind))].join(' + ') || 'zscore';
     const firstReal = used.length ? used[0].atMs : s.t[s.t.length - 1];
-    log(`${s.name}: ${kinds}, ${alerts.filter((a) => a.severity === 'warning').length} warning / ${alerts.filter((a) => a.severity === 'critical').length} critical alerts`);
+    log(
+      `${s.name}: ${kinds}, ${alerts.filter((a) => a.severity === 'warning').length} warning / ${alerts.filter((a) => a.severity === 'critical').length} critical alerts`
+    );
     return {
       name: s.name,
       unit: s.unit,

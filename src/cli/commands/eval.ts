@@ -6,7 +6,7 @@ import { MODEL_FLAGS, readModelFlags } from '../modelFlags';
 export const EVAL_FLAGS: Record<string, FlagSpec> = {
   corpus: { value: true, help: 'NAB-format folder (data/, labels/combined_windows.json)' },
   json: { value: false, help: 'print the results as JSON' },
-  'per-file': { value: false, help: 'also list each file\'s raw score and detections (standard profile)' },
+  'per-file': { value: false, help: "also list each file's raw score and detections (standard profile)" },
   ...MODEL_FLAGS,
 };
 

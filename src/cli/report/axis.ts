@@ -25,7 +25,9 @@ function unitScale(unit: string | undefined, absMax: number): UnitScale {
   switch (unit) {
     case 'bytes': {
       let k = 0;
-      while (k < BIN.length - 1 && absMax >= 1024 ** (k + 1)) k++;
+      while (k < BIN.length - 1 && absMax >= 1024 ** (k + 1)) {
+        k++;
+      }
       return { div: 1024 ** k, suffix: ` ${BIN[k]}` };
     }
     case 'percentunit':
@@ -38,7 +40,9 @@ function unitScale(unit: string | undefined, absMax: number): UnitScale {
       return absMax >= 1000 ? { div: 1000, suffix: ' s' } : { div: 1, suffix: ' ms' };
     default: {
       let k = 0;
-      while (k < SI.length - 1 && absMax >= 1000 ** (k + 1)) k++;
+      while (k < SI.length - 1 && absMax >= 1000 ** (k + 1)) {
+        k++;
+      }
       const u = unit === 'reqps' ? 'req/s' : (unit ?? '');
       // "120 req/s", "1.5k req/s", "1.5k".
       const suffix = u ? (SI[k] ? `${SI[k]} ${u}` : ` ${u}`) : SI[k];
@@ -55,12 +59,19 @@ function niceStep(raw: number): number {
 
 function decimalsFor(step: number): number {
   let d = 0;
-  while (d < 6 && abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-9) d++;
+  while (d < 6 && abs(step * 10 ** d - Math.round(step * 10 ** d)) > 1e-9) {
+    d++;
+  }
   return d;
 }
 
 /** About `count` nice ticks covering [lo, hi], labelled in the unit. */
-export function valueTicks(lo: number, hi: number, unit: string | undefined, count = 5): { ticks: Tick[]; lo: number; hi: number } {
+export function valueTicks(
+  lo: number,
+  hi: number,
+  unit: string | undefined,
+  count = 5
+): { ticks: Tick[]; lo: number; hi: number } {
   const sc = unitScale(unit, max(abs(lo), abs(hi)));
   let a = lo / sc.div;
   let b = hi / sc.div;
@@ -82,7 +93,9 @@ export function valueTicks(lo: number, hi: number, unit: string | undefined, cou
 
 /** A single value in the unit, with a few significant digits (for tooltips and tables). */
 export function formatValue(v: number, unit: string | undefined): string {
-  if (!Number.isFinite(v)) return '–';
+  if (!Number.isFinite(v)) {
+    return '–';
+  }
   const sc = unitScale(unit, abs(v));
   const x = v / sc.div;
   const dec = abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2;
@@ -105,13 +118,33 @@ export function formatDateTime(ms: number): string {
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < HOUR) return `${Math.round(ms / 60_000)} min`;
-  if (ms < 2 * DAY) return `${(ms / HOUR).toFixed(ms < 10 * HOUR ? 1 : 0)} h`;
+  if (ms < 60_000) {
+    return `${Math.round(ms / 1000)} s`;
+  }
+  if (ms < HOUR) {
+    return `${Math.round(ms / 60_000)} min`;
+  }
+  if (ms < 2 * DAY) {
+    return `${(ms / HOUR).toFixed(ms < 10 * HOUR ? 1 : 0)} h`;
+  }
   return `${(ms / DAY).toFixed(1)} d`;
 }
 
-const STEPS = [60_000, 300_000, 900_000, 1_800_000, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY];
+const STEPS = [
+  60_000,
+  300_000,
+  900_000,
+  1_800_000,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  28 * DAY,
+];
 /** 1970-01-05 was a Monday: weekly ticks align to Mondays. */
 const MONDAY = 4 * DAY;
 

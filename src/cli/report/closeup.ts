@@ -17,8 +17,11 @@ function lowerBound(t: Float64Array, x: number): number {
   let hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (t[mid] < x) lo = mid + 1;
-    else hi = mid;
+    if (t[mid] < x) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
   }
   return lo;
 }
@@ -45,7 +48,9 @@ function windowFor(inc: ReportIncident, t0: number, t1: number): [number, number
 }
 
 export function renderCloseups(s: ReportSeries, idPrefix: string): string {
-  if (s.t.length < 2) return '';
+  if (s.t.length < 2) {
+    return '';
+  }
   const t0 = s.t[0];
   const t1 = s.t[s.t.length - 1];
   const incidents = (s.incidents ?? []).filter((i) => i.toMs >= t0 && i.fromMs <= t1).slice(0, MAX_CLOSEUPS);
@@ -53,9 +58,13 @@ export function renderCloseups(s: ReportSeries, idPrefix: string): string {
   incidents.forEach((inc, k) => {
     const [a, b] = windowFor(inc, t0, t1);
     const part = sliceSeries(s, a, b);
-    if (part.t.length < 2) return;
+    if (part.t.length < 2) {
+      return;
+    }
     const head = `${inc.label} · ${formatDateTime(inc.fromMs)} for ${formatDuration(inc.toMs - inc.fromMs)} · ${inc.shouldPage ? 'should page' : 'must not page'}`;
     h += `<div class="closeup"><div class="cuTitle">${esc(head)}</div>${renderMainChart(part, timeFrame(a, b), `${idPrefix}${k}`, CLOSEUP_PLOT_H)}</div>`;
   });
-  return h ? `<details class="closeups" open><summary>Incident close-ups (${incidents.length})</summary>${h}</details>` : '';
+  return h
+    ? `<details class="closeups" open><summary>Incident close-ups (${incidents.length})</summary>${h}</details>`
+    : '';
 }

@@ -34,7 +34,9 @@ export function valueGrid(ticks: Tick[], ys: Scale, top: number, bottom: number)
   let s = '';
   for (const k of ticks) {
     const y = ys(k.at);
-    if (y < top - 0.5 || y > bottom + 0.5) continue;
+    if (y < top - 0.5 || y > bottom + 0.5) {
+      continue;
+    }
     s += `<line class="grid" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${num(y)}" y2="${num(y)}"/>`;
     s += `<text class="vl${k.cls ? ` ${k.cls}` : ''}" x="${LEFT - 8}" y="${num(y + 4)}">${esc(k.label)}</text>`;
   }
@@ -44,25 +46,39 @@ export function valueGrid(ticks: Tick[], ys: Scale, top: number, bottom: number)
 /** Saturday and Sunday, faintly, so the weekly pattern reads at a glance. */
 export function weekendShading(tf: TimeFrame, top: number, bottom: number): string {
   const span = tf.t1 - tf.t0;
-  if (span < 3 * DAY || span > 120 * DAY) return '';
+  if (span < 3 * DAY || span > 120 * DAY) {
+    return '';
+  }
   let s = '';
   // 1970-01-03 was a Saturday.
   const first = 2 * DAY + Math.floor((tf.t0 - 2 * DAY) / (7 * DAY)) * 7 * DAY;
   for (let t = first; t < tf.t1; t += 7 * DAY) {
     const a = Math.max(tf.t0, t);
     const b = Math.min(tf.t1, t + 2 * DAY);
-    if (b <= a) continue;
+    if (b <= a) {
+      continue;
+    }
     s += `<rect class="wknd" x="${num(tf.x(a))}" y="${top}" width="${num(tf.x(b) - tf.x(a))}" height="${bottom - top}"/>`;
   }
   return s;
 }
 
-export function trainingShading(tf: TimeFrame, scoredFromMs: number | undefined, top: number, bottom: number, label: boolean): string {
-  if (scoredFromMs === undefined || !(scoredFromMs > tf.t0)) return '';
+export function trainingShading(
+  tf: TimeFrame,
+  scoredFromMs: number | undefined,
+  top: number,
+  bottom: number,
+  label: boolean
+): string {
+  if (scoredFromMs === undefined || !(scoredFromMs > tf.t0)) {
+    return '';
+  }
   const x1 = tf.x(Math.min(scoredFromMs, tf.t1));
   let s = `<rect class="train" x="${LEFT}" y="${top}" width="${num(x1 - LEFT)}" height="${bottom - top}"/>`;
   s += `<line class="trainEdge" x1="${num(x1)}" x2="${num(x1)}" y1="${top}" y2="${bottom}"/>`;
-  if (label && x1 - LEFT > 70) s += `<text class="trainLbl" x="${num(x1 - 6)}" y="${top + 14}">training</text>`;
+  if (label && x1 - LEFT > 70) {
+    s += `<text class="trainLbl" x="${num(x1 - 6)}" y="${top + 14}">training</text>`;
+  }
   return s;
 }
 
@@ -70,7 +86,9 @@ export function trainingShading(tf: TimeFrame, scoredFromMs: number | undefined,
 export function alertSpans(tf: TimeFrame, alerts: readonly ReportAlert[], top: number, bottom: number): string {
   let s = '';
   for (const a of alerts) {
-    if (a.toMs < tf.t0 || a.fromMs > tf.t1) continue;
+    if (a.toMs < tf.t0 || a.fromMs > tf.t1) {
+      continue;
+    }
     const x0 = tf.x(Math.max(a.fromMs, tf.t0));
     const w = Math.max(2, tf.x(Math.min(a.toMs, tf.t1)) - x0);
     const tip = `${a.severity} alert: ${formatDateTime(a.fromMs)} for ${formatDuration(a.toMs - a.fromMs)}, peak score ${a.peakScore.toFixed(2)}`;

@@ -22,12 +22,21 @@ function column(t: number, t0: number, span: number, cols: number): number {
   return c < 0 ? 0 : c >= cols ? cols - 1 : c;
 }
 
-export function toColumns(t: Float64Array, v: Float64Array, t0: number, t1: number, cols: number, reducer: Reducer): Polyline {
+export function toColumns(
+  t: Float64Array,
+  v: Float64Array,
+  t0: number,
+  t1: number,
+  cols: number,
+  reducer: Reducer
+): Polyline {
   const n = t.length;
   const span = t1 - t0 || 1;
   if (n <= cols * RAW_PER_COLUMN) {
     const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = ((t[i] - t0) / span) * cols;
+    for (let i = 0; i < n; i++) {
+      x[i] = ((t[i] - t0) / span) * cols;
+    }
     return { x, y: v.slice(0, n), n };
   }
   const x = new Float64Array(2 * cols + 2);
@@ -41,7 +50,9 @@ export function toColumns(t: Float64Array, v: Float64Array, t0: number, t1: numb
   let sum = 0;
   let cnt = 0;
   const flush = () => {
-    if (cur < 0) return;
+    if (cur < 0) {
+      return;
+    }
     const cx = cur + 0.5;
     if (cnt === 0) {
       if (m > 0 && !Number.isNaN(y[m - 1])) {
@@ -75,7 +86,9 @@ export function toColumns(t: Float64Array, v: Float64Array, t0: number, t1: numb
       sum = 0;
     }
     const val = v[i];
-    if (Number.isNaN(val)) continue;
+    if (Number.isNaN(val)) {
+      continue;
+    }
     if (cnt === 0 || val < lo) {
       lo = val;
       loAt = i;
@@ -99,7 +112,14 @@ export interface BandColumns {
 }
 
 /** Envelope of the band per column (min of lower, max of upper); NaN where no point has both. */
-export function bandColumns(t: Float64Array, lower: Float64Array, upper: Float64Array, t0: number, t1: number, cols: number): BandColumns {
+export function bandColumns(
+  t: Float64Array,
+  lower: Float64Array,
+  upper: Float64Array,
+  t0: number,
+  t1: number,
+  cols: number
+): BandColumns {
   const n = t.length;
   const span = t1 - t0 || 1;
   if (n <= cols * RAW_PER_COLUMN) {
@@ -117,29 +137,53 @@ export function bandColumns(t: Float64Array, lower: Float64Array, upper: Float64
   const x = new Float64Array(cols);
   const lo = new Float64Array(cols).fill(NaN);
   const hi = new Float64Array(cols).fill(NaN);
-  for (let c = 0; c < cols; c++) x[c] = c + 0.5;
+  for (let c = 0; c < cols; c++) {
+    x[c] = c + 0.5;
+  }
   for (let i = 0; i < n; i++) {
     const a = lower[i];
     const b = upper[i];
-    if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      continue;
+    }
     const c = column(t[i], t0, span, cols);
-    if (!(lo[c] <= a)) lo[c] = a;
-    if (!(hi[c] >= b)) hi[c] = b;
+    if (!(lo[c] <= a)) {
+      lo[c] = a;
+    }
+    if (!(hi[c] >= b)) {
+      hi[c] = b;
+    }
   }
   return { x, lo, hi, n: cols };
 }
 
 /** Index of the highest-scoring point above `threshold` in each column (flagged points to mark). */
-export function flaggedPoints(t: Float64Array, score: Float64Array, value: Float64Array, threshold: number, t0: number, t1: number, cols: number): number[] {
+export function flaggedPoints(
+  t: Float64Array,
+  score: Float64Array,
+  value: Float64Array,
+  threshold: number,
+  t0: number,
+  t1: number,
+  cols: number
+): number[] {
   const span = t1 - t0 || 1;
   const best = new Int32Array(cols).fill(-1);
   for (let i = 0; i < t.length; i++) {
     const s = score[i];
-    if (!(s > threshold) || !Number.isFinite(value[i])) continue;
+    if (!(s > threshold) || !Number.isFinite(value[i])) {
+      continue;
+    }
     const c = column(t[i], t0, span, cols);
-    if (best[c] < 0 || s > score[best[c]]) best[c] = i;
+    if (best[c] < 0 || s > score[best[c]]) {
+      best[c] = i;
+    }
   }
   const out: number[] = [];
-  for (let c = 0; c < cols; c++) if (best[c] >= 0) out.push(best[c]);
+  for (let c = 0; c < cols; c++) {
+    if (best[c] >= 0) {
+      out.push(best[c]);
+    }
+  }
   return out;
 }

@@ -18,8 +18,12 @@ interface Range {
 function extent(a: Float64Array, r: Range): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    if (v < r.lo) r.lo = v;
-    if (v > r.hi) r.hi = v;
+    if (v < r.lo) {
+      r.lo = v;
+    }
+    if (v > r.hi) {
+      r.hi = v;
+    }
   }
 }
 
@@ -31,15 +35,23 @@ function yRange(s: ReportSeries): Range {
   const r: Range = { lo: Infinity, hi: -Infinity };
   extent(s.value, r);
   extent(s.expected, r);
-  if (!(r.hi >= r.lo)) return { lo: 0, hi: 1 };
+  if (!(r.hi >= r.lo)) {
+    return { lo: 0, hi: 1 };
+  }
   const b: Range = { lo: Infinity, hi: -Infinity };
   extent(s.lower, b);
   extent(s.upper, b);
   const slack = (r.hi - r.lo || Math.abs(r.hi) || 1) * 0.25;
-  if (b.lo < r.lo) r.lo = Math.max(b.lo, r.lo - slack);
-  if (b.hi > r.hi) r.hi = Math.min(b.hi, r.hi + slack);
+  if (b.lo < r.lo) {
+    r.lo = Math.max(b.lo, r.lo - slack);
+  }
+  if (b.hi > r.hi) {
+    r.hi = Math.min(b.hi, r.hi + slack);
+  }
   // Non-negative quantities that get near zero read better with zero on the axis.
-  if (r.lo >= 0 && r.lo < 0.3 * r.hi) r.lo = 0;
+  if (r.lo >= 0 && r.lo < 0.3 * r.hi) {
+    r.lo = 0;
+  }
   const pad = (r.hi - r.lo) * 0.04;
   return { lo: r.lo === 0 ? 0 : r.lo - pad, hi: r.hi + pad };
 }
@@ -67,7 +79,9 @@ function placeIncidents(tf: TimeFrame, incidents: readonly ReportIncident[]): Pl
     const from = anchor === 'start' ? x0 : x1 - w;
     const to = anchor === 'start' ? Math.max(x1, x0 + w) : x1;
     let lane = laneEnd.findIndex((e) => e + 6 < from);
-    if (lane < 0) lane = laneEnd.length < MAX_LANES ? laneEnd.length : laneEnd.indexOf(Math.min(...laneEnd));
+    if (lane < 0) {
+      lane = laneEnd.length < MAX_LANES ? laneEnd.length : laneEnd.indexOf(Math.min(...laneEnd));
+    }
     laneEnd[lane] = to;
     out.push({ inc, lane, x0, x1, labelX: anchor === 'start' ? x0 + 6 : x1 - 6, anchor });
   }
@@ -116,7 +130,9 @@ export function renderMainChart(s: ReportSeries, tf: TimeFrame, id: string, plot
     const tip = `${p.inc.label} (${p.inc.shouldPage ? 'should page' : 'must not page'}): ${formatDateTime(p.inc.fromMs)} for ${formatDuration(p.inc.toMs - p.inc.fromMs)}`;
     svg += `<g class="inc ${cls}"><title>${esc(tip)}</title>`;
     svg += `<line class="incEdge" x1="${num(p.x0)}" x2="${num(p.x0)}" y1="${y + 12}" y2="${bottom}"/>`;
-    if (p.x1 - p.x0 > 4) svg += `<line class="incEdge" x1="${num(p.x1)}" x2="${num(p.x1)}" y1="${y + 12}" y2="${bottom}"/>`;
+    if (p.x1 - p.x0 > 4) {
+      svg += `<line class="incEdge" x1="${num(p.x1)}" x2="${num(p.x1)}" y1="${y + 12}" y2="${bottom}"/>`;
+    }
     svg += `<rect class="incBar" x="${num(p.x0)}" y="${y + 9}" width="${num(p.x1 - p.x0)}" height="4" rx="1"/>`;
     svg += `<text class="incLbl" x="${num(p.labelX)}" y="${y + 6}" text-anchor="${p.anchor}">${esc(p.inc.label)}</text></g>`;
   }

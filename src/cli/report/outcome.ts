@@ -10,7 +10,11 @@ function overlaps(a: ReportAlert, i: ReportIncident, graceMs: number): boolean {
  * graceMs lets an alert that fires shortly after an incident ends (detectors lag) still count
  * as catching it.
  */
-export function matchAlerts(alerts: readonly ReportAlert[], incidents: readonly ReportIncident[] = [], graceMs = 0): SeriesOutcome {
+export function matchAlerts(
+  alerts: readonly ReportAlert[],
+  incidents: readonly ReportIncident[] = [],
+  graceMs = 0
+): SeriesOutcome {
   const paging = incidents.filter((i) => i.shouldPage);
   const quiet = incidents.filter((i) => !i.shouldPage);
   const caught = paging.filter((i) => alerts.some((a) => overlaps(a, i, graceMs))).length;

@@ -12,13 +12,17 @@ import type { KeyValues, ReportAlert, ReportInput, ReportSeries, SeriesOutcome }
 const MAX_ALERT_ROWS = 50;
 
 function entries(kv: KeyValues | undefined): Array<readonly [string, string | number]> {
-  if (!kv) return [];
+  if (!kv) {
+    return [];
+  }
   return Array.isArray(kv) ? [...(kv as ReadonlyArray<readonly [string, string | number]>)] : Object.entries(kv);
 }
 
 function chips(kv: KeyValues | undefined): string {
   const e = entries(kv);
-  if (!e.length) return '';
+  if (!e.length) {
+    return '';
+  }
   return `<div class="chips">${e.map(([k, v]) => `<span class="chip">${esc(k)} <b>${esc(v)}</b></span>`).join('')}</div>`;
 }
 
@@ -26,10 +30,16 @@ function span(s: ReportSeries): { t0: number; t1: number } {
   let t0 = Infinity;
   let t1 = -Infinity;
   for (let i = 0; i < s.t.length; i++) {
-    if (s.t[i] < t0) t0 = s.t[i];
-    if (s.t[i] > t1) t1 = s.t[i];
+    if (s.t[i] < t0) {
+      t0 = s.t[i];
+    }
+    if (s.t[i] > t1) {
+      t1 = s.t[i];
+    }
   }
-  if (!(t1 >= t0)) return { t0: 0, t1: 1 };
+  if (!(t1 >= t0)) {
+    return { t0: 0, t1: 1 };
+  }
   return t1 > t0 ? { t0, t1 } : { t0: t0 - 30_000, t1: t1 + 30_000 };
 }
 
@@ -48,8 +58,15 @@ function summaryRow(s: ReportSeries, i: number, model: string, o: SeriesOutcome)
 
 function summary(input: ReportInput, outcomes: SeriesOutcome[]): string {
   const tot = outcomes.reduce(
-    (a, o) => ({ alerts: a.alerts + o.alerts, critical: a.critical + o.critical, caught: a.caught + o.caught, missed: a.missed + o.missed, falseAlarms: a.falseAlarms + o.falseAlarms, quietViolated: a.quietViolated + o.quietViolated }),
-    { alerts: 0, critical: 0, caught: 0, missed: 0, falseAlarms: 0, quietViolated: 0 },
+    (a, o) => ({
+      alerts: a.alerts + o.alerts,
+      critical: a.critical + o.critical,
+      caught: a.caught + o.caught,
+      missed: a.missed + o.missed,
+      falseAlarms: a.falseAlarms + o.falseAlarms,
+      quietViolated: a.quietViolated + o.quietViolated,
+    }),
+    { alerts: 0, critical: 0, caught: 0, missed: 0, falseAlarms: 0, quietViolated: 0 }
   );
   const points = input.series.reduce((a, s) => a + s.t.length, 0);
   let h = '<section class="panel"><div class="phead"><h2>Summary</h2></div>';
@@ -78,28 +95,36 @@ const LEGEND =
   '</div>';
 
 function alertTable(s: ReportSeries): string {
-  if (!s.alerts.length) return '';
+  if (!s.alerts.length) {
+    return '';
+  }
   const incidents = s.incidents ?? [];
   const matched = (a: ReportAlert) => incidents.find((i) => a.fromMs < i.toMs && a.toMs >= i.fromMs);
   let rows = '';
   for (const a of s.alerts.slice(0, MAX_ALERT_ROWS)) {
     const m = matched(a);
-    const what = m ? `${esc(m.label)}${m.shouldPage ? '' : ' <span class="warnc">(must not page)</span>'}` : '<span class="warnc">false alarm</span>';
+    const what = m
+      ? `${esc(m.label)}${m.shouldPage ? '' : ' <span class="warnc">(must not page)</span>'}`
+      : '<span class="warnc">false alarm</span>';
     rows += `<tr><td class="l">${esc(formatDateTime(a.fromMs))}</td><td>${esc(formatDuration(a.toMs - a.fromMs))}</td><td class="${a.severity === 'critical' ? 'bad' : 'warnc'}">${a.severity}</td><td>${a.peakScore.toFixed(2)}</td><td class="l">${what}</td></tr>`;
   }
-  const more = s.alerts.length > MAX_ALERT_ROWS ? `<p class="dim">… and ${s.alerts.length - MAX_ALERT_ROWS} more</p>` : '';
+  const more =
+    s.alerts.length > MAX_ALERT_ROWS ? `<p class="dim">… and ${s.alerts.length - MAX_ALERT_ROWS} more</p>` : '';
   return `<details><summary>${s.alerts.length} alert${s.alerts.length === 1 ? '' : 's'}</summary><table><thead><tr><th class="l">Start</th><th>Duration</th><th>Severity</th><th>Peak score</th><th class="l">Matches</th></tr></thead><tbody>${rows}</tbody></table>${more}</details>`;
 }
 
 function seriesPanel(s: ReportSeries, i: number, model: string): string {
   const tf = timeFrame(span(s).t0, span(s).t1);
   let h = `<section class="panel" id="s${i}"><div class="phead"><h2>${esc(s.name)}</h2>`;
-  if (s.unit) h += `<span class="chip">unit <b>${esc(s.unit)}</b></span>`;
+  if (s.unit) {
+    h += `<span class="chip">unit <b>${esc(s.unit)}</b></span>`;
+  }
   h += `<span class="chip">model <b>${esc(s.model ?? model)}</b></span><span class="chip">range <b>${esc(valueSummary(s))}</b></span></div>`;
   h += chips(s.stats);
   h += LEGEND;
   h += renderMainChart(s, tf, `c${i}m`);
-  h += '<div class="scoreTitle">Anomaly score · <span class="warnc">warning &gt; 1</span> · <span class="bad">critical &gt; 2</span></div>';
+  h +=
+    '<div class="scoreTitle">Anomaly score · <span class="warnc">warning &gt; 1</span> · <span class="bad">critical &gt; 2</span></div>';
   h += renderScoreChart(s, tf, `c${i}s`);
   h += renderCloseups(s, `c${i}z`);
   h += alertTable(s);
@@ -109,12 +134,14 @@ function seriesPanel(s: ReportSeries, i: number, model: string): string {
 /** The whole report as one HTML string (deterministic for a given input). */
 export function renderReport(input: ReportInput): string {
   const outcomes = input.series.map((s) => matchAlerts(s.alerts, s.incidents));
-  let h = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">';
+  let h =
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">';
   h += `<title>${esc(input.title)}</title><style>${CSS}</style></head><body><main>`;
   h += `<header class="top"><div><h1>${esc(input.title)}</h1>${input.subtitle ? `<p class="sub">${esc(input.subtitle)}</p>` : ''}</div>`;
   h += `<div class="meta"><span class="brand">VIGIL</span> backtest report<br>model ${esc(input.model)} · generated ${esc(input.generatedAt)}</div></header>`;
   h += summary(input, outcomes);
   input.series.forEach((s, i) => (h += seriesPanel(s, i, input.model)));
-  h += '<footer>All times UTC. Score 1 is the edge of the expected band; alerts fire above 1 (warning) and 2 (critical).</footer>';
+  h +=
+    '<footer>All times UTC. Score 1 is the edge of the expected band; alerts fire above 1 (warning) and 2 (critical).</footer>';
   return `${h}</main></body></html>\n`;
 }

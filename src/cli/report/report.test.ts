@@ -67,7 +67,15 @@ describe('renderReport', () => {
   it('is a complete, self-contained HTML document', () => {
     expect(small.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(small.trimEnd().endsWith('</html>')).toBe(true);
-    for (const tag of ['<head>', '</head>', '<body>', '</body>', '<title>Backtest</title>', '<style>', '<meta charset="utf-8">']) {
+    for (const tag of [
+      '<head>',
+      '</head>',
+      '<body>',
+      '</body>',
+      '<title>Backtest</title>',
+      '<style>',
+      '<meta charset="utf-8">',
+    ]) {
       expect(small).toContain(tag);
     }
     expect(small).not.toMatch(/<script|<link|<img|<iframe|@import|url\(http|https?:\/\//i);
@@ -103,7 +111,14 @@ describe('renderReport', () => {
     const s = series(evil, 1, 5 * MIN);
     s.incidents![0].label = evil;
     s.stats = [[evil, evil]];
-    const html = renderReport({ ...input([s]), title: evil, subtitle: evil, model: evil, generatedAt: evil, options: [[evil, evil]] });
+    const html = renderReport({
+      ...input([s]),
+      title: evil,
+      subtitle: evil,
+      model: evil,
+      generatedAt: evil,
+      options: [[evil, evil]],
+    });
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(esc(`a&b<'"`)).toBe('a&amp;b&lt;&#39;&quot;');
@@ -145,11 +160,17 @@ describe('renderReport', () => {
         { fromMs: 150, toMs: 400, label: 'hit', shouldPage: true },
         { fromMs: 2000, toMs: 3000, label: 'miss', shouldPage: true },
         { fromMs: 990, toMs: 1010, label: 'blip', shouldPage: false },
-      ],
+      ]
     );
     expect(o).toEqual({ alerts: 3, critical: 1, caught: 1, missed: 1, falseAlarms: 2, quietViolated: 1 });
     // A lagging alert counts with grace.
-    expect(matchAlerts([{ fromMs: 3050, toMs: 3100, peakScore: 2, severity: 'warning' }], [{ fromMs: 2000, toMs: 3000, label: 'x', shouldPage: true }], 100).caught).toBe(1);
+    expect(
+      matchAlerts(
+        [{ fromMs: 3050, toMs: 3100, peakScore: 2, severity: 'warning' }],
+        [{ fromMs: 2000, toMs: 3000, label: 'x', shouldPage: true }],
+        100
+      ).caught
+    ).toBe(1);
   });
 
   it('renders an empty or all-NaN series without breaking', () => {
@@ -157,7 +178,23 @@ describe('renderReport', () => {
     s.value.fill(NaN);
     s.expected.fill(NaN);
     s.score.fill(NaN);
-    const html = renderReport(input([s, { ...s, name: 'none', t: new Float64Array(0), value: new Float64Array(0), expected: new Float64Array(0), lower: new Float64Array(0), upper: new Float64Array(0), score: new Float64Array(0), alerts: [], incidents: [] }]));
+    const html = renderReport(
+      input([
+        s,
+        {
+          ...s,
+          name: 'none',
+          t: new Float64Array(0),
+          value: new Float64Array(0),
+          expected: new Float64Array(0),
+          lower: new Float64Array(0),
+          upper: new Float64Array(0),
+          score: new Float64Array(0),
+          alerts: [],
+          incidents: [],
+        },
+      ])
+    );
     expect(count(html, 'class="chart score"')).toBe(2);
     expect(html).not.toMatch(/NaN|Infinity/);
   });
@@ -181,11 +218,33 @@ describe('downsampling', () => {
     g.fill(NaN, 20_000, 22_000);
     const line = linePath(toColumns(t, g, 0, t[n - 1], 1000, 'minmax'), 0, (y) => y);
     expect(count(line, 'M')).toBe(2);
-    const band = bandPath(bandColumns(t, g, g.map((x) => x + 1), 0, t[n - 1], 1000), 0, (y) => y);
+    const band = bandPath(
+      bandColumns(
+        t,
+        g,
+        g.map((x) => x + 1),
+        0,
+        t[n - 1],
+        1000
+      ),
+      0,
+      (y) => y
+    );
     expect(count(band, 'M')).toBe(2);
     expect(count(band, 'Z')).toBe(2);
     // Raw (undownsampled) path breaks too.
-    const short = linePath(toColumns(t.subarray(0, 10), Float64Array.from([1, 2, NaN, 4, 5, 6, NaN, NaN, 9, 10]), 0, 9 * MIN, 1000, 'minmax'), 0, (y) => y);
+    const short = linePath(
+      toColumns(
+        t.subarray(0, 10),
+        Float64Array.from([1, 2, NaN, 4, 5, 6, NaN, NaN, 9, 10]),
+        0,
+        9 * MIN,
+        1000,
+        'minmax'
+      ),
+      0,
+      (y) => y
+    );
     expect(count(short, 'M')).toBe(3);
   });
 });
@@ -198,7 +257,14 @@ describe('axes', () => {
     expect(ticks.every((k) => k.label.endsWith(' GiB'))).toBe(true);
     expect(valueTicks(0, 0.2, 's').ticks.map((k) => k.label)).toContain('100 ms');
     expect(valueTicks(0, 0.05, 'percentunit').ticks.map((k) => k.label)).toContain('2%');
-    expect(valueTicks(0, 2500, 'reqps').ticks.map((k) => k.label)).toEqual(['0', '0.5k req/s', '1.0k req/s', '1.5k req/s', '2.0k req/s', '2.5k req/s']);
+    expect(valueTicks(0, 2500, 'reqps').ticks.map((k) => k.label)).toEqual([
+      '0',
+      '0.5k req/s',
+      '1.0k req/s',
+      '1.5k req/s',
+      '2.0k req/s',
+      '2.5k req/s',
+    ]);
     const flat = valueTicks(5, 5, undefined);
     expect(flat.hi).toBeGreaterThan(flat.lo);
   });

@@ -20,7 +20,11 @@ export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): st
   const bottom = top + SCORE_PLOT_H;
   const height = bottom + AXIS_H;
   let peak = 0;
-  for (let i = 0; i < s.score.length; i++) if (s.score[i] > peak) peak = s.score[i];
+  for (let i = 0; i < s.score.length; i++) {
+    if (s.score[i] > peak) {
+      peak = s.score[i];
+    }
+  }
   const yMax = axisMax(peak);
   const raw = (v: number) => bottom - Math.sqrt(Math.max(0, v) / yMax) * SCORE_PLOT_H;
   const ys = clampScale(raw, top - 1, bottom + 1);
@@ -30,7 +34,9 @@ export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): st
     { at: 1, label: '1', cls: 'w' },
     { at: 2, label: '2', cls: 'c' },
   ];
-  for (const v of yMax === 3 ? [3] : yMax === 4 ? [4] : [4, 8]) ticks.push({ at: v, label: String(v) });
+  for (const v of yMax === 3 ? [3] : yMax === 4 ? [4] : [4, 8]) {
+    ticks.push({ at: v, label: String(v) });
+  }
 
   const line = toColumns(s.t, s.score, tf.t0, tf.t1, PLOT_W, 'max');
   const d = linePath(line, LEFT, ys);
@@ -49,7 +55,9 @@ export function renderScoreChart(s: ReportSeries, tf: TimeFrame, id: string): st
   svg += `<g clip-path="url(#${id})"><path class="scoreArea" d="${area}"/><path class="scoreLine" d="${d}"/></g>`;
   svg += `<line class="thW" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${y1}" y2="${y1}"/>`;
   svg += `<line class="thC" x1="${LEFT}" x2="${LEFT + PLOT_W}" y1="${y2}" y2="${y2}"/>`;
-  if (peak > yMax) svg += `<text class="clipLbl" x="${LEFT + 6}" y="${top + 12}">clipped at ${yMax} (peak ${peak.toFixed(1)})</text>`;
+  if (peak > yMax) {
+    svg += `<text class="clipLbl" x="${LEFT + 6}" y="${top + 12}">clipped at ${yMax} (peak ${peak.toFixed(1)})</text>`;
+  }
   svg += `<rect class="frame" x="${LEFT}" y="${top}" width="${PLOT_W}" height="${SCORE_PLOT_H}"/>`;
   svg += '</svg>';
   return svg;

@@ -42,13 +42,21 @@ export function bandPath(b: BandColumns, xOff: number, ys: Scale): string {
       continue;
     }
     let j = i;
-    while (j < b.n && !Number.isNaN(b.hi[j])) j++;
+    while (j < b.n && !Number.isNaN(b.hi[j])) {
+      j++;
+    }
     // A lone column would be a zero-width polygon: widen it to a pixel.
     const w = j - i === 1 ? 0.5 : 0;
     d += `M${num(xOff + b.x[i] - w)} ${num(ys(b.hi[i]))}`;
-    for (let k = i + 1; k < j; k++) d += `L${num(xOff + b.x[k])} ${num(ys(b.hi[k]))}`;
-    if (w) d += `L${num(xOff + b.x[i] + w)} ${num(ys(b.hi[i]))}L${num(xOff + b.x[i] + w)} ${num(ys(b.lo[i]))}`;
-    for (let k = j - 1; k >= i; k--) d += `L${num(xOff + b.x[k] - (k === i ? w : 0))} ${num(ys(b.lo[k]))}`;
+    for (let k = i + 1; k < j; k++) {
+      d += `L${num(xOff + b.x[k])} ${num(ys(b.hi[k]))}`;
+    }
+    if (w) {
+      d += `L${num(xOff + b.x[i] + w)} ${num(ys(b.hi[i]))}L${num(xOff + b.x[i] + w)} ${num(ys(b.lo[i]))}`;
+    }
+    for (let k = j - 1; k >= i; k--) {
+      d += `L${num(xOff + b.x[k] - (k === i ? w : 0))} ${num(ys(b.lo[k]))}`;
+    }
     d += 'Z';
     i = j;
   }
@@ -60,7 +68,9 @@ export function areaPath(p: Polyline, xOff: number, ys: Scale, baseY: number): s
   let d = '';
   let runStart = -1;
   const close = (end: number) => {
-    if (runStart < 0) return;
+    if (runStart < 0) {
+      return;
+    }
     d += `L${num(xOff + p.x[end])} ${num(baseY)}Z`;
     runStart = -1;
   };

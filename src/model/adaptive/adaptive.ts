@@ -195,7 +195,11 @@ export class AdaptiveModel implements Model {
   }
 }
 
-export function fitAdaptive(series: Series, options: ModelOptions, config: AdaptiveConfig = DEFAULT_ADAPTIVE_CONFIG): AdaptiveModel {
+export function fitAdaptive(
+  series: Series,
+  options: ModelOptions,
+  config: AdaptiveConfig = DEFAULT_ADAPTIVE_CONFIG
+): AdaptiveModel {
   const training = describeTraining(series);
   const v = series.v;
   const n = v.length;

@@ -69,7 +69,10 @@ export function chooseDetector(series: Series, options: ModelOptions, stepMs: nu
       bestError = error;
     }
   }
-  return { kind: best, reason: tried.length ? `auto: holdout mean interval score ${tried.join(', ')}` : 'auto: short history' };
+  return {
+    kind: best,
+    reason: tried.length ? `auto: holdout mean interval score ${tried.join(', ')}` : 'auto: short history',
+  };
 }
 
 /**
@@ -81,8 +84,11 @@ export function chooseDetector(series: Series, options: ModelOptions, stepMs: nu
  */
 export function intervalScore(x: number, lower: number, upper: number, penalty: number): number {
   let s = upper - lower;
-  if (x < lower) s += penalty * (lower - x);
-  else if (x > upper) s += penalty * (x - upper);
+  if (x < lower) {
+    s += penalty * (lower - x);
+  } else if (x > upper) {
+    s += penalty * (x - upper);
+  }
   return s;
 }
 

@@ -68,7 +68,8 @@ export function backtest(series: Series, config: BacktestConfig): BacktestResult
     const decision = fitModel(config.model, train, config.options, stepMs);
     // While warming up, refit as history grows (by half again) so the real model takes over soon.
     const history = now - t[0];
-    const wait = decision && !decision.warmingUp ? refitEvery : Math.min(refitEvery, Math.max(stepMs * 8, history * 0.5));
+    const wait =
+      decision && !decision.warmingUp ? refitEvery : Math.min(refitEvery, Math.max(stepMs * 8, history * 0.5));
     let end = lowerBound(t, now + wait);
     if (decision?.warmingUp) {
       // Hand over to the requested model as soon as it has the history it needs.

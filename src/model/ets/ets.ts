@@ -62,11 +62,15 @@ export class EtsModel implements Model {
       const ti = t[i];
       if (ti <= toMs) {
         // Training-range points are already in the state.
-        if (i >= from) writeEmpty(out, i);
+        if (i >= from) {
+          writeEmpty(out, i);
+        }
         continue;
       }
       let k = Math.round((ti - originMs) / stepMs);
-      if (k <= lastK) k = lastK + 1;
+      if (k <= lastK) {
+        k = lastK + 1;
+      }
       const h = k - lastK;
       let lh = l;
       let bh = b;
@@ -137,7 +141,9 @@ export class EtsModel implements Model {
     }
     const unit = (key: string) => {
       const x = num(h, key);
-      if (x < 0 || x > 1) throw new ModelError(`ets model ${key} must be from 0 to 1`);
+      if (x < 0 || x > 1) {
+        throw new ModelError(`ets model ${key} must be from 0 to 1`);
+      }
       return x;
     };
     const bandUpper = num(h, 'bandUpper');
@@ -177,7 +183,9 @@ export function fitEts(series: Series, options: ModelOptions): EtsModel {
   const detected = detectSeasonality(series, options.seasonality);
   let m = detected.kind === 'none' ? 1 : Math.round(detected.periodMs / stepMs);
   const seasonality: SeasonalityKind = m >= 2 ? detected.kind : 'none';
-  if (m < 2) m = 1;
+  if (m < 2) {
+    m = 1;
+  }
   let originMs = 0;
   for (let i = 0; i < series.t.length; i++) {
     if (Number.isFinite(series.v[i])) {

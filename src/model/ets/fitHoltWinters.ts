@@ -29,7 +29,11 @@ const PHI_RANGE: [number, number] = [0.8, 0.98];
 export function fitHoltWinters(series: Series, originMs: number, stepMs: number, m: number): HwFit {
   const { t, v } = series;
   let n = 0;
-  for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) n++;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isFinite(v[i])) {
+      n++;
+    }
+  }
   const y = new Float64Array(n);
   const k = new Float64Array(n);
   for (let i = 0, j = 0; i < v.length; i++) {
@@ -42,7 +46,9 @@ export function fitHoltWinters(series: Series, originMs: number, stepMs: number,
   const init = initialState(y, k, m);
   let burn = 0;
   const burnSteps = m > 1 ? m : 10;
-  while (burn < n && k[burn] < burnSteps) burn++;
+  while (burn < n && k[burn] < burnSteps) {
+    burn++;
+  }
   burn = Math.min(burn, n >> 1);
 
   const work: HwState = { level: 0, trend: 0, season: new Float64Array(m), lastK: -1 };
@@ -67,14 +73,21 @@ export function fitHoltWinters(series: Series, originMs: number, stepMs: number,
 
   // Coarse grid first (also fixes the clip from the best candidate's own residuals).
   let clip = CLIP_SIGMAS * diffSigma(y, k);
-  if (!(clip > 0)) clip = Infinity;
+  if (!(clip > 0)) {
+    clip = Infinity;
+  }
   let bestU = new Float64Array(seasonal ? 4 : 3);
   let bestV = Infinity;
   for (const a of [0.05, 0.2, 0.5, 0.8]) {
     for (const br of [0.02, 0.2]) {
       for (const ph of [0.9, 0.98]) {
         for (const gr of seasonal ? [0.02, 0.2] : [0]) {
-          const u = Float64Array.of(unsquash(a, ALPHA_RANGE), unsquash(br, [0, 1]), unsquash(ph, PHI_RANGE), unsquash(gr, [0, 1]));
+          const u = Float64Array.of(
+            unsquash(a, ALPHA_RANGE),
+            unsquash(br, [0, 1]),
+            unsquash(ph, PHI_RANGE),
+            unsquash(gr, [0, 1])
+          );
           const val = run(toParams(u), clip);
           if (val < bestV) {
             bestV = val;
@@ -87,7 +100,9 @@ export function fitHoltWinters(series: Series, originMs: number, stepMs: number,
   const errors = new Float64Array(n);
   run(toParams(bestU), clip, errors);
   const sigma = MAD_TO_SIGMA * absMedian(errors.subarray(burn));
-  if (sigma > 0) clip = CLIP_SIGMAS * sigma;
+  if (sigma > 0) {
+    clip = CLIP_SIGMAS * sigma;
+  }
 
   const objective = (u: Float64Array) => run(toParams(u), clip);
   const best = nelderMead(objective, bestU, 0.6, MAX_EVALS, 1e-6);
@@ -118,9 +133,13 @@ function initialState(y: Float64Array, k: Float64Array, m: number): HwState {
   const spanPeriods = Math.floor((k[n - 1] - k[0] + 1) / m);
   const periods = Math.max(1, Math.min(INIT_PERIODS, spanPeriods));
   let end = 0;
-  while (end < n && k[end] - k[0] < periods * m) end++;
+  while (end < n && k[end] - k[0] < periods * m) {
+    end++;
+  }
   const periodOf = new Int32Array(end);
-  for (let i = 0; i < end; i++) periodOf[i] = Math.floor((k[i] - k[0]) / m);
+  for (let i = 0; i < end; i++) {
+    periodOf[i] = Math.floor((k[i] - k[0]) / m);
+  }
   const g = groupByBin(periodOf, y.subarray(0, end), periods);
   const med = new Float64Array(periods);
   const centres = new Float64Array(periods);
@@ -146,10 +165,14 @@ function initialState(y: Float64Array, k: Float64Array, m: number): HwState {
   pooledBinMedians(sg, 3, season, counts);
   let mean = 0;
   for (let j = 0; j < m; j++) {
-    if (!Number.isFinite(season[j])) season[j] = 0;
+    if (!Number.isFinite(season[j])) {
+      season[j] = 0;
+    }
     mean += season[j] / m;
   }
-  for (let j = 0; j < m; j++) season[j] -= mean;
+  for (let j = 0; j < m; j++) {
+    season[j] -= mean;
+  }
   // State "just before" the first point, so its one-step forecast is level + phi * trend.
   const lastK = k[0] - 1;
   const level = med[0] + mean + trend * (lastK - centres[0]);
@@ -161,14 +184,18 @@ function diffSigma(y: Float64Array, k: Float64Array): number {
   const d = new Float64Array(y.length);
   let c = 0;
   for (let i = 1; i < y.length; i++) {
-    if (k[i] - k[i - 1] === 1) d[c++] = Math.abs(y[i] - y[i - 1]);
+    if (k[i] - k[i - 1] === 1) {
+      d[c++] = Math.abs(y[i] - y[i - 1]);
+    }
   }
   return c ? (MAD_TO_SIGMA * selectMedian(d, 0, c)) / Math.SQRT2 : 0;
 }
 
 function absMedian(x: Float64Array): number {
   const a = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) a[i] = Math.abs(x[i]);
+  for (let i = 0; i < x.length; i++) {
+    a[i] = Math.abs(x[i]);
+  }
   const r = selectMedian(a, 0, a.length);
   return Number.isFinite(r) ? r : 0;
 }

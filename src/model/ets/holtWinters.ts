@@ -23,8 +23,12 @@ export interface HwState {
 
 /** phi + phi^2 + ... + phi^h. */
 export function dampedSum(phi: number, h: number): number {
-  if (h <= 0) return 0;
-  if (phi === 1) return h;
+  if (h <= 0) {
+    return 0;
+  }
+  if (phi === 1) {
+    return h;
+  }
   return (phi * (1 - dpowInt(phi, h))) / (1 - phi);
 }
 
@@ -62,7 +66,9 @@ export function runFilter(
     const j = m > 1 ? ki % m : 0;
     const pb = phi * b;
     const e = y[i] - (l + pb + season[j]);
-    if (errors) errors[i] = e;
+    if (errors) {
+      errors[i] = e;
+    }
     const ec = e > clip ? clip : e < -clip ? -clip : e;
     if (i >= burn) {
       sse += ec * ec;

@@ -20,7 +20,9 @@ export function nelderMead(
   };
   for (let i = 0; i <= d; i++) {
     const p = start.slice();
-    if (i > 0) p[i - 1] += stepSize;
+    if (i > 0) {
+      p[i - 1] += stepSize;
+    }
     pts.push(p);
     vals.push(ev(p));
   }
@@ -28,7 +30,9 @@ export function nelderMead(
   const centroid = new Float64Array(d);
   const trial = (c: number, worst: Float64Array) => {
     const p = new Float64Array(d);
-    for (let j = 0; j < d; j++) p[j] = centroid[j] + c * (worst[j] - centroid[j]);
+    for (let j = 0; j < d; j++) {
+      p[j] = centroid[j] + c * (worst[j] - centroid[j]);
+    }
     return p;
   };
   while (evals < maxEvals) {
@@ -41,7 +45,9 @@ export function nelderMead(
     centroid.fill(0);
     for (let i = 0; i < d; i++) {
       const p = pts[order[i]];
-      for (let j = 0; j < d; j++) centroid[j] += p[j] / d;
+      for (let j = 0; j < d; j++) {
+        centroid[j] += p[j] / d;
+      }
     }
     const xr = trial(-1, pts[worst]);
     const fr = ev(xr);
@@ -74,11 +80,17 @@ export function nelderMead(
     for (let i = 1; i <= d; i++) {
       const idx = order[i];
       const p = pts[idx];
-      for (let j = 0; j < d; j++) p[j] = pb[j] + 0.5 * (p[j] - pb[j]);
+      for (let j = 0; j < d; j++) {
+        p[j] = pb[j] + 0.5 * (p[j] - pb[j]);
+      }
       vals[idx] = ev(p);
     }
   }
   let bi = 0;
-  for (let i = 1; i <= d; i++) if (vals[i] < vals[bi]) bi = i;
+  for (let i = 1; i <= d; i++) {
+    if (vals[i] < vals[bi]) {
+      bi = i;
+    }
+  }
   return { x: pts[bi], value: vals[bi] };
 }

@@ -118,7 +118,17 @@ describe('NAB scorer', () => {
     const f = file(100, [[50, 59]], {});
     expect(() => scoreCorpus([{ ...f, scores: new Float64Array(99) }])).toThrow(/99 scores for 100 rows/);
     expect(() => scoreCorpus([{ ...f, timestamps: Array.from(f.timestamps).reverse() }])).toThrow(/not ascending/);
-    expect(() => scoreCorpus([{ ...f, windows: [[50 * MIN, 59 * MIN], [55 * MIN, 70 * MIN]] }])).toThrow(/overlap/);
+    expect(() =>
+      scoreCorpus([
+        {
+          ...f,
+          windows: [
+            [50 * MIN, 59 * MIN],
+            [55 * MIN, 70 * MIN],
+          ],
+        },
+      ])
+    ).toThrow(/overlap/);
   });
 
   it('matches a brute-force scorer on random corpora', () => {

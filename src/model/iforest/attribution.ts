@@ -32,15 +32,19 @@ export function explainRow(forest: IsolationForest, row: Float64Array, names: re
 export function explainGroups(
   forest: IsolationForest,
   row: Float64Array,
-  groups: readonly { name: string; columns: readonly number[] }[]
+  groups: ReadonlyArray<{ name: string; columns: readonly number[] }>
 ): Contribution[] {
   const base = forest.scoreRow(row);
   const probe = Float64Array.from(row);
   const out: Contribution[] = [];
   for (const g of groups) {
-    for (const c of g.columns) probe[c] = 0;
+    for (const c of g.columns) {
+      probe[c] = 0;
+    }
     out.push({ feature: g.name, contribution: base - forest.scoreRow(probe) });
-    for (const c of g.columns) probe[c] = row[c];
+    for (const c of g.columns) {
+      probe[c] = row[c];
+    }
   }
   return out.sort((a, b) => b.contribution - a.contribution);
 }

@@ -45,8 +45,12 @@ export function seriesFeatureNames(spec: FeatureSpec): string[] {
 /** Names of the time columns the spec produces, in column order. */
 export function timeFeatureNames(spec: FeatureSpec): string[] {
   const names: string[] = [];
-  if (spec.timeOfDay) names.push('timeOfDaySin', 'timeOfDayCos');
-  if (spec.dayOfWeek) names.push('dayOfWeekSin', 'dayOfWeekCos');
+  if (spec.timeOfDay) {
+    names.push('timeOfDaySin', 'timeOfDayCos');
+  }
+  if (spec.dayOfWeek) {
+    names.push('dayOfWeekSin', 'dayOfWeekCos');
+  }
   return names;
 }
 
@@ -77,7 +81,13 @@ export function checkSpec(x: unknown): FeatureSpec {
  * Writes the per-series columns of `v` into row-major `out` (row stride `stride`, starting at
  * column `col`). Returns the number of columns written.
  */
-export function writeSeriesFeatures(v: Float64Array, spec: FeatureSpec, out: Float64Array, stride: number, col: number): number {
+export function writeSeriesFeatures(
+  v: Float64Array,
+  spec: FeatureSpec,
+  out: Float64Array,
+  stride: number,
+  col: number
+): number {
   const w = spec.window;
   const ring = new Float64Array(w);
   let head = 0;
@@ -89,7 +99,9 @@ export function writeSeriesFeatures(v: Float64Array, spec: FeatureSpec, out: Flo
     let std = NaN;
     if (size > 0) {
       let s = 0;
-      for (let j = 0; j < size; j++) s += ring[j];
+      for (let j = 0; j < size; j++) {
+        s += ring[j];
+      }
       mean = s / size;
       // Two passes over the window: running sums of squares lose everything on large offsets.
       let ss = 0;
@@ -100,22 +112,38 @@ export function writeSeriesFeatures(v: Float64Array, spec: FeatureSpec, out: Flo
       std = size > 1 ? Math.sqrt(ss / (size - 1)) : NaN;
     }
     let c = i * stride + col;
-    if (spec.value) out[c++] = x;
-    if (spec.diff) out[c++] = x - last;
-    if (spec.dev) out[c++] = x - mean;
-    if (spec.std) out[c++] = std;
+    if (spec.value) {
+      out[c++] = x;
+    }
+    if (spec.diff) {
+      out[c++] = x - last;
+    }
+    if (spec.dev) {
+      out[c++] = x - mean;
+    }
+    if (spec.std) {
+      out[c++] = std;
+    }
     if (Number.isFinite(x)) {
       last = x;
       ring[head] = x;
       head = (head + 1) % w;
-      if (size < w) size++;
+      if (size < w) {
+        size++;
+      }
     }
   }
   return seriesFeatureNames(spec).length;
 }
 
 /** Writes the time-of-day / day-of-week columns (UTC). Returns the number of columns written. */
-export function writeTimeFeatures(t: Float64Array, spec: FeatureSpec, out: Float64Array, stride: number, col: number): number {
+export function writeTimeFeatures(
+  t: Float64Array,
+  spec: FeatureSpec,
+  out: Float64Array,
+  stride: number,
+  col: number
+): number {
   const twoPi = 2 * Math.PI;
   for (let i = 0; i < t.length; i++) {
     let c = i * stride + col;

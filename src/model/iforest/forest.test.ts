@@ -6,7 +6,9 @@ import { gaussian, sameBits } from './testing';
 function cloud(nRows: number, nFeatures: number, seed: number): Float64Array {
   const rng = new Rng(seed);
   const x = new Float64Array(nRows * nFeatures);
-  for (let i = 0; i < x.length; i++) x[i] = gaussian(rng);
+  for (let i = 0; i < x.length; i++) {
+    x[i] = gaussian(rng);
+  }
   return x;
 }
 
@@ -20,7 +22,9 @@ describe('averagePathLength', () => {
     expect(averagePathLength(256)).toBeCloseTo(2 * (5.541263545158426 + 0.5772156649) - (2 * 255) / 256, 12);
     // Close to the exact harmonic form 2*H_255 - 2*255/256 (the ln form differs by ~1/n).
     let h = 0;
-    for (let i = 1; i <= 255; i++) h += 1 / i;
+    for (let i = 1; i <= 255; i++) {
+      h += 1 / i;
+    }
     expect(Math.abs(averagePathLength(256) - (2 * h - (2 * 255) / 256))).toBeLessThan(0.01);
   });
 });
@@ -36,7 +40,9 @@ describe('IsolationForest', () => {
     for (const i of [0, 1, 7, 8, 1000, 2047, 2048, 2500]) {
       const row = x.slice(i * 3, i * 3 + 3);
       let sum = 0;
-      for (let t = 0; t < f.nTrees; t++) sum += f.pathLength(t, row);
+      for (let t = 0; t < f.nTrees; t++) {
+        sum += f.pathLength(t, row);
+      }
       const expected = Math.pow(2, -sum / f.nTrees / averagePathLength(256));
       expect(s[i]).toBeCloseTo(expected, 12);
       expect(f.scoreRow(row)).toBeCloseTo(expected, 12);

@@ -350,8 +350,12 @@ class TreeBuilder {
         let max = -Infinity;
         for (let i = lo; i < hi; i++) {
           const v = cols[col + idx[i]];
-          if (v < min) min = v;
-          if (v > max) max = v;
+          if (v < min) {
+            min = v;
+          }
+          if (v > max) {
+            max = v;
+          }
         }
         if (!(max > min)) {
           continue;

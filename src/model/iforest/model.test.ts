@@ -27,7 +27,9 @@ describe('IsolationForestModel', () => {
     const spike = 12 * DAY_POINTS + 100;
     test.v[spike] += 40;
     const shiftFrom = 13 * DAY_POINTS;
-    for (let i = shiftFrom; i < shiftFrom + 12; i++) test.v[i] -= 40;
+    for (let i = shiftFrom; i < shiftFrom + 12; i++) {
+      test.v[i] -= 40;
+    }
     const out = scoreAll(model, test);
     expect(out.score[spike]).toBeGreaterThan(1);
     expect(out.score[shiftFrom]).toBeGreaterThan(1);
@@ -35,7 +37,9 @@ describe('IsolationForestModel', () => {
     let normal = 0;
     for (let i = 10 * DAY_POINTS; i < 12 * DAY_POINTS; i++) {
       normal++;
-      if (out.score[i] > 1) high++;
+      if (out.score[i] > 1) {
+        high++;
+      }
     }
     expect(high / normal).toBeLessThan(0.02);
     // The band is around the rolling-median expectation and contains ordinary points.
@@ -61,7 +65,9 @@ describe('IsolationForestModel', () => {
     expect(out.score[noon]).toBeLessThan(1);
     // The forest's part of the night verdict comes from the time-of-day features.
     const why = m.explain(test, night);
-    const timeShare = why.filter((c) => c.feature.startsWith('timeOfDay')).reduce((a, c) => a + Math.max(c.contribution, 0), 0);
+    const timeShare = why
+      .filter((c) => c.feature.startsWith('timeOfDay'))
+      .reduce((a, c) => a + Math.max(c.contribution, 0), 0);
     expect(timeShare).toBeGreaterThan(0.3 * why.reduce((a, c) => a + Math.max(c.contribution, 0), 0));
   });
 
@@ -69,7 +75,9 @@ describe('IsolationForestModel', () => {
     const a = scoreAll(model, series);
     const changed = copySeries(series);
     const k = 11 * DAY_POINTS;
-    for (let i = k + 1; i < changed.v.length; i++) changed.v[i] = i % 3 === 0 ? NaN : changed.v[i] * 5;
+    for (let i = k + 1; i < changed.v.length; i++) {
+      changed.v[i] = i % 3 === 0 ? NaN : changed.v[i] * 5;
+    }
     const b = scoreAll(model, changed);
     for (const key of ['score', 'expected', 'lower', 'upper'] as const) {
       expect(sameBits(a[key].subarray(0, k + 1), b[key].subarray(0, k + 1))).toBe(true);
@@ -129,7 +137,9 @@ describe('IsolationForestModel', () => {
   it('scores a gap NaN and recovers right after it', () => {
     const test = copySeries(series);
     const g = 12 * DAY_POINTS;
-    for (let i = g; i < g + 30; i++) test.v[i] = NaN;
+    for (let i = g; i < g + 30; i++) {
+      test.v[i] = NaN;
+    }
     const out = scoreAll(model, test);
     expect(out.score[g]).toBeNaN();
     for (let i = g + 30; i < g + 60; i++) {

@@ -143,7 +143,14 @@ export class IsolationForestModel implements Model {
     if (bandUpper < 0 || bandLower < 0) {
       throw new ModelError('iforest model band widths must be non-negative');
     }
-    return new IsolationForestModel(m.options, m.training, { spec, scaler, forest, map: { sMed, sThr }, bandUpper, bandLower });
+    return new IsolationForestModel(m.options, m.training, {
+      spec,
+      scaler,
+      forest,
+      map: { sMed, sThr },
+      bandUpper,
+      bandLower,
+    });
   }
 }
 
@@ -207,8 +214,12 @@ export function fitIsolationForest(
   const residuals = new Float64Array(n).fill(NaN);
   const win = new RollingWindow(spec.window);
   for (let i = 0; i < n; i++) {
-    if (!use[i]) continue;
-    if (win.size > 0) residuals[i] = v[i] - win.median();
+    if (!use[i]) {
+      continue;
+    }
+    if (win.size > 0) {
+      residuals[i] = v[i] - win.median();
+    }
     win.push(v[i]);
   }
   const band = calibrateBand(residuals, options.sensitivity);

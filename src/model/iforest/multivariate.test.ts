@@ -25,7 +25,11 @@ describe('MultivariateForestModel', () => {
   const options = resolveOptions({ seed: 11 });
   const n = 12 * 288;
   const data = system(n, 4);
-  const train: AlignedSeries = { t: data.t.subarray(0, 10 * 288), values: data.values.map((v) => v.subarray(0, 10 * 288)), names: data.names };
+  const train: AlignedSeries = {
+    t: data.t.subarray(0, 10 * 288),
+    values: data.values.map((v) => v.subarray(0, 10 * 288)),
+    names: data.names,
+  };
   const model = fitMultivariateForest(train, options);
 
   it('flags a row where one series leaves its joint pattern and names that series', () => {
@@ -45,7 +49,11 @@ describe('MultivariateForestModel', () => {
     const perColumn = model.explainFeatures(test, i);
     expect(perColumn).toHaveLength(model.featureNames.length);
     let high = 0;
-    for (let k = 10 * 288; k < 11 * 288; k++) if (s[k] > 1) high++;
+    for (let k = 10 * 288; k < 11 * 288; k++) {
+      if (s[k] > 1) {
+        high++;
+      }
+    }
     expect(high / 288).toBeLessThan(0.03);
   });
 
@@ -61,7 +69,9 @@ describe('MultivariateForestModel', () => {
     const a = model.score(data);
     const changed: AlignedSeries = { ...data, values: data.values.map((v) => Float64Array.from(v)) };
     const k = 11 * 288;
-    for (let i = k + 1; i < n; i++) changed.values[0][i] *= 3;
+    for (let i = k + 1; i < n; i++) {
+      changed.values[0][i] *= 3;
+    }
     expect(sameBits(a.subarray(0, k + 1), model.score(changed).subarray(0, k + 1))).toBe(true);
     expect(sameBits(a, fitMultivariateForest(train, options).score(data))).toBe(true);
     expect(sameBits(a, fitMultivariateForest(train, resolveOptions({ seed: 12 })).score(data))).toBe(false);

@@ -151,7 +151,13 @@ export class MultivariateForestModel {
     const scaler = RobustScaler.load(m.scaler, nF);
     const sMed = m.sMed;
     const sThr = m.sThr;
-    if (typeof sMed !== 'number' || typeof sThr !== 'number' || !Number.isFinite(sMed) || !Number.isFinite(sThr) || !(sThr > sMed)) {
+    if (
+      typeof sMed !== 'number' ||
+      typeof sThr !== 'number' ||
+      !Number.isFinite(sMed) ||
+      !Number.isFinite(sThr) ||
+      !(sThr > sMed)
+    ) {
       throw new ModelError(`${KIND} model needs finite sMed < sThr`);
     }
     const options = resolveOptions((m.options ?? {}) as Partial<ModelOptions>);
@@ -199,7 +205,9 @@ export function fitMultivariateForest(
   scaler.transform(x, n);
   const rows = new Float64Array(m * nF);
   for (let i = 0, j = 0; i < n; i++) {
-    if (use[i]) rows.set(x.subarray(i * nF, (i + 1) * nF), nF * j++);
+    if (use[i]) {
+      rows.set(x.subarray(i * nF, (i + 1) * nF), nF * j++);
+    }
   }
   const forest = IsolationForest.fit(rows, m, nF, {
     nTrees: params.nTrees ?? DEFAULT_FOREST_PARAMS.nTrees,
@@ -208,14 +216,23 @@ export function fitMultivariateForest(
   });
   const s = new Float64Array(m);
   forest.score(rows, m, s);
-  return new MultivariateForestModel(options, [...input.names], spec, scaler, forest, fitScoreMap(s, options.sensitivity));
+  return new MultivariateForestModel(
+    options,
+    [...input.names],
+    spec,
+    scaler,
+    forest,
+    fitScoreMap(s, options.sensitivity)
+  );
 }
 
 function multiFeatureNames(names: readonly string[], spec: FeatureSpec): string[] {
   const per = seriesFeatureNames(spec);
   const out: string[] = [];
   for (const name of names) {
-    for (const f of per) out.push(`${name}.${f}`);
+    for (const f of per) {
+      out.push(`${name}.${f}`);
+    }
   }
   return [...out, ...timeFeatureNames(spec)];
 }
@@ -245,13 +262,17 @@ function checkAligned(input: AlignedSeries, nSeries: number): void {
 
 function range(a: number, b: number): number[] {
   const out: number[] = [];
-  for (let i = a; i < b; i++) out.push(i);
+  for (let i = a; i < b; i++) {
+    out.push(i);
+  }
   return out;
 }
 
 function anyGap(values: Float64Array[], i: number): boolean {
   for (const v of values) {
-    if (!Number.isFinite(v[i])) return true;
+    if (!Number.isFinite(v[i])) {
+      return true;
+    }
   }
   return false;
 }

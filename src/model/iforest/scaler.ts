@@ -22,7 +22,9 @@ export class RobustScaler {
       let n = 0;
       for (let i = 0; i < nRows; i++) {
         const v = x[i * nFeatures + f];
-        if ((!use || use[i]) && Number.isFinite(v)) col[n++] = v;
+        if ((!use || use[i]) && Number.isFinite(v)) {
+          col[n++] = v;
+        }
       }
       const sorted = col.subarray(0, n).sort();
       const med = n ? quantileSorted(sorted, 0.5) : 0;

@@ -24,7 +24,9 @@ export function fitScoreMap(trainScores: ArrayLike<number>, sensitivity: number)
   const l: number[] = [];
   for (let i = 0; i < trainScores.length; i++) {
     const s = trainScores[i];
-    if (s > 0 && s < 1) l.push(-dlog2(s));
+    if (s > 0 && s < 1) {
+      l.push(-dlog2(s));
+    }
   }
   if (l.length === 0) {
     return { sMed: 0.5, sThr: 0.75 };
@@ -32,7 +34,9 @@ export function fitScoreMap(trainScores: ArrayLike<number>, sensitivity: number)
   const sorted = Float64Array.from(l).sort();
   const lMed = quantileSorted(sorted, 0.5);
   const dev = new Float64Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) dev[i] = Math.abs(sorted[i] - lMed);
+  for (let i = 0; i < sorted.length; i++) {
+    dev[i] = Math.abs(sorted[i] - lMed);
+  }
   const sigmaMad = MAD_TO_SIGMA * quantileSorted(dev.sort(), 0.5);
   // Short path lengths are the anomalous side: the lower tail of l.
   const sigmaTail = (lMed - quantileSorted(sorted, 1 - TAIL_Q)) / normalQuantile(TAIL_Q);

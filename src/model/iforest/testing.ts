@@ -20,7 +20,7 @@ export function dailySeries(days: number, seed: number, noise = 1): Series {
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     t[i] = T0 + i * STEP_MS;
-    const hour = ((t[i] / 3_600_000) % 24 + 24) % 24;
+    const hour = (((t[i] / 3_600_000) % 24) + 24) % 24;
     v[i] = 100 + 20 * Math.sin((2 * Math.PI * (hour - 9)) / 24) + noise * gaussian(rng);
   }
   return { t, v };
@@ -34,7 +34,7 @@ export function officeHoursSeries(days: number, seed: number): Series {
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     t[i] = T0 + i * STEP_MS;
-    const hour = ((t[i] / 3_600_000) % 24 + 24) % 24;
+    const hour = (((t[i] / 3_600_000) % 24) + 24) % 24;
     v[i] = (hour >= 8 && hour < 20 ? 100 : 10) + 2 * gaussian(rng);
   }
   return { t, v };
@@ -45,9 +45,13 @@ export function copySeries(s: Series): Series {
 }
 
 export function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
+  if (a.length !== b.length) {
+    return false;
+  }
   for (let i = 0; i < a.length; i++) {
-    if (!Object.is(a[i], b[i])) return false;
+    if (!Object.is(a[i], b[i])) {
+      return false;
+    }
   }
   return true;
 }

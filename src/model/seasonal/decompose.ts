@@ -42,7 +42,9 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   const { t: tAll, v: vAll } = series;
   let n = 0;
   for (let i = 0; i < vAll.length; i++) {
-    if (Number.isFinite(vAll[i])) n++;
+    if (Number.isFinite(vAll[i])) {
+      n++;
+    }
   }
   const t = new Float64Array(n);
   const v = new Float64Array(n);
@@ -85,11 +87,15 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
       profileCount[0] = n;
     }
     level = selectMedian(work.slice(), 0, n);
-    if (!Number.isFinite(level)) level = 0;
+    if (!Number.isFinite(level)) {
+      level = 0;
+    }
     // Keep the profile centred so level + profile is what the trend line passes through.
     if (nBins > 1 && round === 1) {
       const c = selectMedian(profile.slice(), 0, nBins);
-      for (let b = 0; b < nBins; b++) profile[b] -= c;
+      for (let b = 0; b < nBins; b++) {
+        profile[b] -= c;
+      }
       level += c;
     }
   }
@@ -100,7 +106,9 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
     resid[i] = v[i] - level - slope * (t[i] - t0) - profile[bins[i]];
   }
   const absRes = new Float64Array(n);
-  for (let i = 0; i < n; i++) absRes[i] = Math.abs(resid[i]);
+  for (let i = 0; i < n; i++) {
+    absRes[i] = Math.abs(resid[i]);
+  }
   const globalSigma = MAD_TO_SIGMA * selectMedian(absRes, 0, n);
   const tiny = 1e-9 * (1 + Math.abs(level));
   const globalScale = Number.isFinite(globalSigma) && globalSigma > tiny ? globalSigma : tiny;
@@ -183,6 +191,8 @@ function trendSlope(t: Float64Array, d: Float64Array, periodMs: number): number 
 
 function fillMissing(a: Float64Array): void {
   for (let b = 0; b < a.length; b++) {
-    if (!Number.isFinite(a[b])) a[b] = 0;
+    if (!Number.isFinite(a[b])) {
+      a[b] = 0;
+    }
   }
 }

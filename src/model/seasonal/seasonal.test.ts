@@ -59,7 +59,9 @@ describe('SeasonalModel', () => {
     s.v[100] += 10 * NOISE;
     s.v[200] -= 10 * NOISE;
     const shiftAt = 2 * PER_DAY;
-    for (let i = shiftAt; i < s.v.length; i++) s.v[i] += 8 * NOISE;
+    for (let i = shiftAt; i < s.v.length; i++) {
+      s.v[i] += 8 * NOISE;
+    }
     const out = scoreAll(model, s);
     expect(out.score[100]).toBeGreaterThan(1);
     expect(out.score[200]).toBeGreaterThan(1);
@@ -70,7 +72,9 @@ describe('SeasonalModel', () => {
 
   it('adapts to a level that drifted since training', () => {
     const s = { t: test.t, v: test.v.slice() };
-    for (let i = 0; i < s.v.length; i++) s.v[i] += 5 * NOISE;
+    for (let i = 0; i < s.v.length; i++) {
+      s.v[i] += 5 * NOISE;
+    }
     const out = scoreAll(model, s);
     // After two days the level correction has absorbed the change.
     expect(fractionAbove(out.score, 1, 2 * PER_DAY)).toBeLessThan(0.02);
@@ -80,13 +84,17 @@ describe('SeasonalModel', () => {
     const dirty = { t: train.t, v: train.v.slice() };
     const rng = new Rng(3);
     for (let i = 0; i < dirty.v.length; i++) {
-      if (rng.next() < 0.03) dirty.v[i] += (rng.next() < 0.7 ? 1 : -1) * 50 * NOISE;
+      if (rng.next() < 0.03) {
+        dirty.v[i] += (rng.next() < 0.7 ? 1 : -1) * 50 * NOISE;
+      }
     }
     const m = fitSeasonal(dirty, opts());
     const clean = scoreAll(model, test);
     const out = scoreAll(m, test);
     let maxDiff = 0;
-    for (let i = 0; i < test.t.length; i++) maxDiff = Math.max(maxDiff, Math.abs(out.expected[i] - clean.expected[i]));
+    for (let i = 0; i < test.t.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(out.expected[i] - clean.expected[i]));
+    }
     expect(maxDiff).toBeLessThan(0.8 * NOISE);
     expect(fractionAbove(out.score)).toBeLessThan(0.01);
   });
@@ -98,7 +106,9 @@ describe('SeasonalModel', () => {
     const m = fitSeasonal(tr, opts());
     const out = scoreAll(m, te);
     let sumErr = 0;
-    for (let i = 0; i < te.t.length; i++) sumErr += Math.abs(out.expected[i] - trend(te.t[i]));
+    for (let i = 0; i < te.t.length; i++) {
+      sumErr += Math.abs(out.expected[i] - trend(te.t[i]));
+    }
     expect(sumErr / te.t.length).toBeLessThan(0.5 * NOISE);
     expect(fractionAbove(out.score)).toBeLessThan(0.01);
   });
@@ -149,7 +159,9 @@ describe('SeasonalModel', () => {
   it('is causal: changing later values never changes earlier scores', () => {
     const a = scoreAll(model, test);
     const v = test.v.slice();
-    for (let i = 500; i < v.length; i++) v[i] = v[i] * 3 + 40;
+    for (let i = 500; i < v.length; i++) {
+      v[i] = v[i] * 3 + 40;
+    }
     const b = scoreAll(model, { t: test.t, v });
     expect(Array.from(b.score.subarray(0, 500))).toEqual(Array.from(a.score.subarray(0, 500)));
     expect(Array.from(b.expected.subarray(0, 501))).toEqual(Array.from(a.expected.subarray(0, 501)));
@@ -198,17 +210,26 @@ describe('SeasonalModel', () => {
 
   it('survives NaN gaps in training and scoring', () => {
     const gappy = { t: train.t, v: train.v.slice() };
-    for (let i = 1000; i < 1400; i++) gappy.v[i] = NaN;
-    for (let i = 0; i < gappy.v.length; i += 7) gappy.v[i] = NaN;
+    for (let i = 1000; i < 1400; i++) {
+      gappy.v[i] = NaN;
+    }
+    for (let i = 0; i < gappy.v.length; i += 7) {
+      gappy.v[i] = NaN;
+    }
     const m = fitSeasonal(gappy, opts());
     expect(m.params.seasonality).toBe('daily');
     const v = test.v.slice();
-    for (let i = 50; i < 80; i++) v[i] = NaN;
+    for (let i = 50; i < 80; i++) {
+      v[i] = NaN;
+    }
     const out = scoreAll(m, { t: test.t, v });
     for (let i = 0; i < v.length; i++) {
       expect(Number.isFinite(out.expected[i])).toBe(true);
-      if (Number.isNaN(v[i])) expect(out.score[i]).toBeNaN();
-      else expect(Number.isFinite(out.score[i])).toBe(true);
+      if (Number.isNaN(v[i])) {
+        expect(out.score[i]).toBeNaN();
+      } else {
+        expect(Number.isFinite(out.score[i])).toBe(true);
+      }
     }
     expect(fractionAbove(out.score)).toBeLessThan(0.01);
   });
@@ -246,7 +267,9 @@ describe('seasonal NAB-driven robustness', () => {
     const model = fitSeasonal({ t: t.slice(0, cut), v: v.slice(0, cut) }, opts({ seasonality: 'none' }));
     // Then two hours of back-to-back bursts, then quiet again.
     const tail = { t: t.slice(cut), v: v.slice(cut) };
-    for (let i = 0; i < 24; i++) tail.v[i] = 60;
+    for (let i = 0; i < 24; i++) {
+      tail.v[i] = 60;
+    }
     const out = scoreAll(model, tail);
     for (let i = 30; i < 30 + PER_DAY / 2; i++) {
       if (tail.v[i] < 10) {

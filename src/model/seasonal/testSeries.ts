@@ -17,13 +17,13 @@ export function gaussian(rng: Rng): number {
 
 /** Daily sinusoid of amplitude 10 around 100 with a sharper morning bump. */
 export function dailySignal(t: number): number {
-  const h = ((t % DAY) + DAY) % DAY / HOUR;
+  const h = (((t % DAY) + DAY) % DAY) / HOUR;
   return 100 + 10 * Math.sin((2 * Math.PI * h) / 24) + 6 * Math.exp(-0.5 * ((h - 9) / 1.2) ** 2);
 }
 
 /** The daily signal on weekdays, 25 lower all Saturday and Sunday. */
 export function weeklySignal(t: number): number {
-  const dow = (Math.floor((t - T0) / DAY) % 7 + 7) % 7; // 0 = Monday
+  const dow = ((Math.floor((t - T0) / DAY) % 7) + 7) % 7; // 0 = Monday
   return dailySignal(t) - (dow >= 5 ? 25 : 0);
 }
 
@@ -47,6 +47,10 @@ export function makeSeries(
 
 export function fractionAbove(score: Float64Array, threshold = 1, from = 0, to = score.length): number {
   let c = 0;
-  for (let i = from; i < to; i++) if (score[i] > threshold) c++;
+  for (let i = from; i < to; i++) {
+    if (score[i] > threshold) {
+      c++;
+    }
+  }
   return c / (to - from);
 }

@@ -4,7 +4,7 @@ import { ZScoreModel, fitZScore } from './zscore';
 
 function noisy(n: number, seed = 1): { t: Float64Array; v: Float64Array } {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const t = new Float64Array(n);
   const v = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -50,7 +50,10 @@ describe('zscore', () => {
   it('honours direction', () => {
     const s = noisy(400, 3);
     s.v[350] = 40;
-    const model = fitZScore(s.t.length ? { t: s.t.subarray(0, 300), v: s.v.subarray(0, 300) } : s, resolveOptions({ direction: 'above' }));
+    const model = fitZScore(
+      s.t.length ? { t: s.t.subarray(0, 300), v: s.v.subarray(0, 300) } : s,
+      resolveOptions({ direction: 'above' })
+    );
     const out = allocScoreBuffers(400);
     model.score(s, out, 300);
     expect(out.score[350]).toBe(0);
