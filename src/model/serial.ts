@@ -76,3 +76,22 @@ export function f64(m: Record<string, unknown>, key: string, length?: number): F
   }
   return Float64Array.from(v as number[]);
 }
+
+/** Reads an integer field within [lo, hi] or fails naming it and the range. */
+export function int(m: Record<string, unknown>, key: string, lo = -Infinity, hi = Infinity): number {
+  const v = m[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    const range = hi === Infinity ? (lo === -Infinity ? '' : ` >= ${lo}`) : ` from ${lo} to ${hi}`;
+    throw new ModelError(`model field ${key} must be an integer${range}`);
+  }
+  return v;
+}
+
+/** Reads a string field that must be one of `values`, or fails listing them. */
+export function oneOf<T extends string>(m: Record<string, unknown>, key: string, values: readonly T[]): T {
+  const v = m[key];
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
+    throw new ModelError(`model field ${key} must be one of ${values.join(', ')}`);
+  }
+  return v as T;
+}

@@ -4,7 +4,7 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { detectSeasonality, type SeasonalityKind } from '../seasonality';
 import { seasonalMinTrainingPoints, strideSample } from '../seasonal/seasonal';
-import { f64, num, readHeader } from '../serial';
+import { f64, int, num, oneOf, readHeader } from '../serial';
 import { MAD_TO_SIGMA, normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
@@ -123,22 +123,13 @@ export class EtsModel implements Model {
 
   static load(json: unknown): EtsModel {
     const h = readHeader(json, 'ets', FORMAT_VERSION);
-    const seasonality = h.seasonality as SeasonalityKind;
-    if (!KINDS.includes(seasonality)) {
-      throw new ModelError(`ets model seasonality must be one of ${KINDS.join(', ')}`);
-    }
-    const m = num(h, 'm');
-    if (!Number.isInteger(m) || m < 1) {
-      throw new ModelError('ets model m must be a positive integer');
-    }
+    const seasonality = oneOf(h, 'seasonality', KINDS);
+    const m = int(h, 'm', 1);
     const stepMs = num(h, 'stepMs');
     if (!(stepMs > 0)) {
       throw new ModelError('ets model stepMs must be positive');
     }
-    const lastK = num(h, 'lastK');
-    if (!Number.isInteger(lastK)) {
-      throw new ModelError('ets model lastK must be an integer');
-    }
+    const lastK = int(h, 'lastK');
     const unit = (key: string) => {
       const x = num(h, key);
       if (x < 0 || x > 1) {

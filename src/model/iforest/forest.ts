@@ -1,5 +1,6 @@
 import { ModelError } from '../errors';
 import { Rng } from '../random';
+import { int } from '../serial';
 import { dexp2, dlog } from '../detmath';
 
 /**
@@ -400,14 +401,6 @@ function checkShape(x: Float64Array, nRows: number, nFeatures: number): void {
   if (x.length < nRows * nFeatures) {
     throw new ModelError(`matrix has ${x.length} values, needs ${nRows} x ${nFeatures}`);
   }
-}
-
-function int(m: Record<string, unknown>, key: string, lo: number, hi: number): number {
-  const v = m[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new ModelError(`forest field ${key} must be an integer in [${lo}, ${hi}]`);
-  }
-  return v;
 }
 
 function numArray(m: Record<string, unknown>, key: string, length: number): number[] {

@@ -4,7 +4,7 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { DAY_MS } from '../options';
 import { detectSeasonality, type SeasonalityKind } from '../seasonality';
-import { f64, num, readHeader } from '../serial';
+import { f64, int, num, oneOf, readHeader } from '../serial';
 import { normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
@@ -118,14 +118,8 @@ export class SeasonalModel implements Model {
 
   static load(json: unknown): SeasonalModel {
     const m = readHeader(json, 'seasonal', FORMAT_VERSION);
-    const seasonality = m.seasonality as SeasonalityKind;
-    if (!KINDS.includes(seasonality)) {
-      throw new ModelError(`seasonal model seasonality must be one of ${KINDS.join(', ')}`);
-    }
-    const nBins = num(m, 'nBins');
-    if (!Number.isInteger(nBins) || nBins < 1 || nBins > MAX_BINS) {
-      throw new ModelError(`seasonal model nBins must be an integer from 1 to ${MAX_BINS}`);
-    }
+    const seasonality = oneOf(m, 'seasonality', KINDS);
+    const nBins = int(m, 'nBins', 1, MAX_BINS);
     const periodMs = num(m, 'periodMs');
     if (nBins > 1 && !(periodMs > 0)) {
       throw new ModelError('seasonal model periodMs must be positive when it has more than one bin');

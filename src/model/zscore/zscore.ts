@@ -1,7 +1,6 @@
 import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
-import { ModelError } from '../errors';
-import { num, readHeader } from '../serial';
+import { int, num, readHeader } from '../serial';
 import { MAD_TO_SIGMA, mad, median, normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
@@ -68,10 +67,7 @@ export class ZScoreModel implements Model {
 
   static load(json: unknown): ZScoreModel {
     const m = readHeader(json, 'zscore', FORMAT_VERSION);
-    const window = num(m, 'window');
-    if (!Number.isInteger(window) || window < 1) {
-      throw new ModelError('zscore model window must be a positive integer');
-    }
+    const window = int(m, 'window', 1);
     return new ZScoreModel(m.options, m.training, {
       window,
       kUpper: num(m, 'kUpper'),
