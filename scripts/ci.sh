@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
+#   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium)
+#   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> apt-get install ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "missing Debian packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+fi
+
+echo "==> npm ci"
+npm ci --no-audit --no-fund
+npm run test:all
