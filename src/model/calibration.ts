@@ -1,3 +1,4 @@
+import { quantileSelect } from './select';
 import { dexp10, dlog } from './detmath';
 import { MAD_TO_SIGMA, normalQuantile, quantileSorted, sortedFinite } from './stats';
 import type { ModelOptions, ScoreBuffers } from './types';
@@ -56,11 +57,8 @@ export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number,
  * metric's range as noise, not as an incident.
  */
 export function resolutionFloor(values: ArrayLike<number>): number {
-  const sorted = sortedFinite(values);
-  if (sorted.length === 0) {
-    return 0;
-  }
-  return RESOLUTION * (quantileSorted(sorted, 0.99) - quantileSorted(sorted, 0.01));
+  const range = quantileSelect(values, 0.99) - quantileSelect(values, 0.01);
+  return Number.isFinite(range) ? RESOLUTION * range : 0;
 }
 
 const RESOLUTION = 0.01;

@@ -25,7 +25,7 @@ export function selectMedian(a: Float64Array, lo: number, hi: number): number {
 }
 
 /** Hoare-style quickselect with median-of-three pivots; deterministic. Returns the k-th smallest. */
-function select(a: Float64Array, left: number, right: number, k: number): number {
+export function select(a: Float64Array, left: number, right: number, k: number): number {
   while (right > left) {
     if (right - left < 16) {
       insertionSort(a, left, right);
@@ -85,4 +85,36 @@ function swap(a: Float64Array, i: number, j: number): void {
   const x = a[i];
   a[i] = a[j];
   a[j] = x;
+}
+
+/**
+ * Linear-interpolated quantile (type 7, as quantileSorted) of the finite values of `v`, without
+ * sorting: two selections on a copy.
+ */
+export function quantileSelect(v: ArrayLike<number>, q: number): number {
+  const a = new Float64Array(v.length);
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (Number.isFinite(x)) {
+      a[n++] = x;
+    }
+  }
+  if (n === 0) {
+    return NaN;
+  }
+  const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
+  const lo = Math.floor(pos);
+  const below = select(a, 0, n - 1, lo);
+  if (pos === lo) {
+    return below;
+  }
+  // After selecting lo, everything right of it is >= a[lo]: the next order statistic is their minimum.
+  let above = Infinity;
+  for (let i = lo + 1; i < n; i++) {
+    if (a[i] < above) {
+      above = a[i];
+    }
+  }
+  return below + (above - below) * (pos - lo);
 }
