@@ -42,6 +42,10 @@ export default defineConfig([
   },
   ...baseConfig,
   {
+    // The base config only matches src/ for TypeScript: lint the integration tests and benchmarks too.
+    files: ['tests/**/*.{ts,tsx}', 'bench/**/*.ts'],
+  },
+  {
     // `import type { A } from './x'` next to `import { b } from './x'` is fine (isolatedModules).
     rules: {
       'no-duplicate-imports': ['error', { allowSeparateTypeImports: true }],

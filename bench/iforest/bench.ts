@@ -107,7 +107,9 @@ function report(name: string, fitMs: number[], scoreMs: number[]): void {
 
 function mean(v: Float64Array): number {
   let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i];
+  for (let i = 0; i < v.length; i++) {
+    s += v[i];
+  }
   return s / v.length;
 }
 

@@ -9,9 +9,13 @@ function ranks(v: Float64Array): Float64Array {
   const r = new Float64Array(n);
   for (let i = 0; i < n;) {
     let j = i;
-    while (j + 1 < n && v[order[j + 1]] === v[order[i]]) j++;
+    while (j + 1 < n && v[order[j + 1]] === v[order[i]]) {
+      j++;
+    }
     const avg = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) r[order[k]] = avg;
+    for (let k = i; k <= j; k++) {
+      r[order[k]] = avg;
+    }
     i = j + 1;
   }
   return r;

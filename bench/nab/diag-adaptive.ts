@@ -11,7 +11,9 @@ const model = (process.env.MODEL ?? 'adaptive') as ModelKind;
 Object.assign(DEFAULT_ADAPTIVE_CONFIG, JSON.parse(process.argv[2] ?? '{}'));
 const levels = [1, 1.5, 2, 3, 5];
 for (const f of loadNabCorpusDir(dir)) {
-  if (process.argv[3] && !f.name.includes(process.argv[3])) continue;
+  if (process.argv[3] && !f.name.includes(process.argv[3])) {
+    continue;
+  }
   const r = backtest({ t: f.timestamps, v: f.values }, { model, options: resolveOptions() });
   const prob = probationLength(f.timestamps.length);
   const inMax = f.windows.map(() => 0);
@@ -20,13 +22,18 @@ for (const f of loadNabCorpusDir(dir)) {
     outArg = -1;
   for (let i = prob; i < f.timestamps.length; i++) {
     const s = r.score[i];
-    if (!Number.isFinite(s)) continue;
+    if (!Number.isFinite(s)) {
+      continue;
+    }
     const t = f.timestamps[i];
     const w = f.windows.findIndex(([a, b]) => t >= a && t <= b);
-    if (w >= 0) inMax[w] = Math.max(inMax[w], s);
-    else {
+    if (w >= 0) {
+      inMax[w] = Math.max(inMax[w], s);
+    } else {
       levels.forEach((l, j) => {
-        if (s > l) counts[j]++;
+        if (s > l) {
+          counts[j]++;
+        }
       });
       if (s > outMax) {
         outMax = s;

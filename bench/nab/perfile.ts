@@ -22,8 +22,9 @@ for (const f of loadNabCorpusDir(dir)) {
     }
     const t = f.timestamps[i];
     const inside = f.windows.some(([a, b]) => t >= a && t <= b);
-    if (inside) inMax = Math.max(inMax, s);
-    else if (s > outMax) {
+    if (inside) {
+      inMax = Math.max(inMax, s);
+    } else if (s > outMax) {
       outMax = s;
       outArg = i;
     }

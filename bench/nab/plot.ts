@@ -13,7 +13,9 @@ const out = process.argv[3] ?? `/tmp/nab-${model}.html`;
 const filter = process.argv[4];
 const series: ReportSeries[] = [];
 for (const f of loadNabCorpusDir(dir)) {
-  if (filter && !f.name.includes(filter)) continue;
+  if (filter && !f.name.includes(filter)) {
+    continue;
+  }
   const r = backtest(
     { t: f.timestamps, v: f.values },
     {

@@ -39,7 +39,9 @@ for (const model of (process.argv[2] ?? 'auto').split(',') as ModelKind[]) {
         inArg = -1;
       for (let i = prob; i < f.timestamps.length; i++) {
         const s = r.score[i];
-        if (!Number.isFinite(s)) continue;
+        if (!Number.isFinite(s)) {
+          continue;
+        }
         const t = f.timestamps[i];
         const inside = f.windows.some(([a, b]) => t >= a && t <= b);
         if (inside) {

@@ -21,7 +21,8 @@ for (const arg of runs) {
     `${arg.padEnd(40)} std ${f('standard')} lowFP ${f('reward_low_FP_rate')} lowFN ${f('reward_low_FN_rate')}  (tp ${s.tp} fn ${s.fn} fp ${s.fp} T ${s.threshold.toFixed(4)})`
   );
   if (process.env.PERFILE) {
-    for (const r of s.perFile)
+    for (const r of s.perFile) {
       console.log(`   ${r.raw.toFixed(2).padStart(7)} tp ${r.tp} fn ${r.fn} fp ${r.fp} ${r.name}`);
+    }
   }
 }

@@ -67,7 +67,11 @@ for (const seasonality of ['auto', 'daily'] as const) {
   m.score(test, out); // warm-up
   const sc = time(5, () => m.score(test, out));
   let alarms = 0;
-  for (let i = 0; i < SCORE_POINTS; i++) if (out.score[i] > 1) alarms++;
+  for (let i = 0; i < SCORE_POINTS; i++) {
+    if (out.score[i] > 1) {
+      alarms++;
+    }
+  }
   results[`seasonal_${seasonality}`] = {
     detected: m.params.seasonality,
     bins: m.params.nBins,
@@ -86,7 +90,11 @@ results.describeTraining_ms_median = +fmt(describe.ms);
   m.score(test, out);
   const sc = time(3, () => m.score(test, out));
   let alarms = 0;
-  for (let i = 0; i < SCORE_POINTS; i++) if (out.score[i] > 1) alarms++;
+  for (let i = 0; i < SCORE_POINTS; i++) {
+    if (out.score[i] > 1) {
+      alarms++;
+    }
+  }
   const p = m.params;
   results.ets_daily = {
     m: p.m,
@@ -125,7 +133,7 @@ if (existsSync(python) && process.env.SKIP_PEER !== '1') {
 try {
   const req = createRequire(join(root, 'package.json'));
   const dir = join(root, 'node_modules/@bsull/augurs');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const mstl = req(join(dir, 'mstl.js')) as typeof import('@bsull/augurs/mstl');
   mstl.initSync({ module: readFileSync(join(dir, 'mstl_bg.wasm')) });
   const y = train.v.slice(train.v.length - 14 * DAY_POINTS);

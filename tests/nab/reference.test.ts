@@ -39,7 +39,7 @@ describe('NAB scorer against published results', () => {
       const results = scoreCorpus(withReferenceScores(corpus, detector));
       for (const [profile, published] of Object.entries(expected)) {
         const r = results[profile];
-        // eslint-disable-next-line no-console
+
         console.log(
           `${detector} ${profile}: normalised ${r.normalised.toFixed(2)} raw ${r.raw.toFixed(4)} ` +
             `threshold ${r.threshold} tp ${r.tp} fp ${r.fp} fn ${r.fn}`
