@@ -273,7 +273,7 @@ export class PrometheusClient {
       options.signal?.removeEventListener('abort', onAbort);
     }
 
-    const series = stitch(results as LabelledSeries[][]);
+    const series = stitch(results as LabelledSeries[][], grid);
     const fill = options.fill ?? true;
     if (fill) {
       checkTotal(series.length * points, limits);
@@ -708,9 +708,9 @@ function checkTotal(count: number, limits: QueryLimits): void {
 
 /**
  * Joins the per-chunk results by label set. Chunks are consecutive and disjoint; a sample at or
- * before the last one kept (a boundary point sent twice) is dropped.
+ * before the last one kept (a boundary point sent twice) or outside the grid is dropped.
  */
-function stitch(chunks: LabelledSeries[][]): LabelledSeries[] {
+function stitch(chunks: LabelledSeries[][], grid: { startMs: number; endMs: number }): LabelledSeries[] {
   const byKey = new Map<string, { labels: Record<string, string>; parts: Series[] }>();
   for (const chunk of chunks) {
     for (const s of chunk) {
@@ -724,16 +724,13 @@ function stitch(chunks: LabelledSeries[][]): LabelledSeries[] {
     }
   }
   return [...byKey.values()].map(({ labels, parts }) => {
-    if (parts.length === 1) {
-      return { labels, series: parts[0] };
-    }
     const n = parts.reduce((sum, p) => sum + p.t.length, 0);
     const t = new Float64Array(n);
     const v = new Float64Array(n);
     let k = 0;
     for (const p of parts) {
       for (let i = 0; i < p.t.length; i++) {
-        if (k > 0 && p.t[i] <= t[k - 1]) {
+        if ((k > 0 && p.t[i] <= t[k - 1]) || p.t[i] < grid.startMs || p.t[i] > grid.endMs) {
           continue;
         }
         t[k] = p.t[i];
