@@ -1,5 +1,7 @@
+import { buildSync } from 'esbuild';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { PrometheusClient, alignRange, stepFor } from './client';
 import { PrometheusError } from './decode';
 
@@ -179,7 +181,9 @@ describe('PrometheusClient.queryRange', () => {
     expect(a.t.length).toBe(points);
     for (let i = 0; i < points; i++) {
       const t = T0 + i * step;
-      expect(a.t[i]).toBe(t);
+      if (a.t[i] !== t) {
+        throw new Error(`a.t at ${i}: ${a.t[i]} != ${t}`);
+      }
       if (i === 11_000) {
         expect(a.v[i]).toBeNaN(); // the missing sample is a gap on the filled grid
       } else if (a.v[i] !== valueAt(t)) {
@@ -349,9 +353,10 @@ describe('PrometheusClient error mapping', () => {
     const e = await rejection(p);
     expect(e.errorType).toBe('canceled');
     controller.abort();
-    expect((await rejection(new PrometheusClient({ url: base }).query('up', undefined, controller))).errorType).toBe(
-      'canceled'
-    );
+    expect(
+      (await rejection(new PrometheusClient({ url: base }).query('up', undefined, { signal: controller.signal })))
+        .errorType
+    ).toBe('canceled');
   });
 
   it('connection refused: not reachable', async () => {
@@ -425,6 +430,8 @@ describe('PrometheusClient other endpoints', () => {
           return ok(['__name__', 'job']);
         case '/api/v1/label/job/values':
           return ok(['api', 'db']);
+        case '/api/v1/label/U__http_2e_method_2f__2e__2e__2f_x/values':
+          return ok([]);
         case '/api/v1/series':
           return ok([{ __name__: 'up', job: 'api' }]);
         case '/api/v1/metadata':
@@ -443,15 +450,18 @@ describe('PrometheusClient other endpoints', () => {
     expect(await client.labelValues('job', 'up{x="1"}')).toEqual(['api', 'db']);
     expect(seen[2].method).toBe('GET');
     expect(seen[2].query.getAll('match[]')).toEqual(['up{x="1"}']);
-    await expect(client.labelValues('job/../x')).rejects.toThrow(/invalid label name/);
+    await expect(client.labelValues('')).rejects.toThrow(/invalid label name "": it must not be empty/);
+    // UTF-8 label names (Prometheus 3) travel in Prometheus' U__ escaping; nothing escapes the path.
+    expect(await client.labelValues('http.method/../x')).toEqual([]);
+    expect(seen[3].path).toBe('/api/v1/label/U__http_2e_method_2f__2e__2e__2f_x/values');
 
     expect(await client.series(['up'], T0, T0 + 1000)).toEqual([{ __name__: 'up', job: 'api' }]);
-    expect(seen[3].method).toBe('POST');
-    expect(seen[3].form.getAll('match[]')).toEqual(['up']);
+    expect(seen[4].method).toBe('POST');
+    expect(seen[4].form.getAll('match[]')).toEqual(['up']);
     await expect(client.series([])).rejects.toThrow(/at least one non-empty series selector/);
 
     expect(await client.metadata('up')).toEqual({ up: [{ type: 'gauge', help: 'Up.', unit: '' }] });
-    expect(seen[4].query.get('metric')).toBe('up');
+    expect(seen[5].query.get('metric')).toBe('up');
   });
 });
 
@@ -493,5 +503,21 @@ describe('stepFor', () => {
   it('alignRange floors both ends to the step', () => {
     const t = 1_700_000_100_000; // a multiple of 15 s
     expect(alignRange(t + 7_500, t + 61_000, 15_000)).toEqual({ startMs: t, endMs: t + 60_000 });
+  });
+});
+
+describe('browser compatibility', () => {
+  it('the client bundles without Node built-ins (fetch, AbortController and URLSearchParams only)', () => {
+    const result = buildSync({
+      entryPoints: [path.join(__dirname, 'client.ts')],
+      bundle: true,
+      platform: 'neutral',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs).toContain('src/prometheus/client.ts');
+    expect(inputs.every((p) => p.startsWith('src/prometheus/') || p.startsWith('src/model/'))).toBe(true);
   });
 });

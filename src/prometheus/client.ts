@@ -297,16 +297,13 @@ export class PrometheusClient {
 
   /** GET /api/v1/label/<name>/values: the values of one label. */
   async labelValues(name: string, match?: string | string[], options: RangeFilter = {}): Promise<string[]> {
-    if (typeof name !== 'string' || !LABEL_NAME.test(name)) {
-      throw new PrometheusError(
-        `invalid label name ${JSON.stringify(name)}: letters, digits and underscores, not starting with a digit`,
-        'bad_data'
-      );
+    if (typeof name !== 'string' || name === '') {
+      throw new PrometheusError(`invalid label name ${JSON.stringify(name)}: it must not be empty`, 'bad_data');
     }
     const params = rangeParams(match === undefined ? [] : Array.isArray(match) ? match : [match], options);
     const { data } = await this.request(
       'GET',
-      `/api/v1/label/${encodeURIComponent(name)}/values`,
+      `/api/v1/label/${encodeURIComponent(escapeLabelName(name))}/values`,
       params,
       options.signal
     );
@@ -743,6 +740,32 @@ function stitch(chunks: LabelledSeries[][], grid: { startMs: number; endMs: numb
 }
 
 // --- small helpers ---
+
+/**
+ * A label name for the label values path: classic names as they are, UTF-8 names (Prometheus 3,
+ * e.g. OpenTelemetry's "http.method") in Prometheus' U__ value-encoding escaping.
+ */
+export function escapeLabelName(name: string): string {
+  if (LABEL_NAME.test(name)) {
+    return name;
+  }
+  let out = 'U__';
+  let i = 0;
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '_') {
+      out += '__';
+    } else if (/[a-zA-Z:]/.test(ch) || (i > 0 && /[0-9]/.test(ch))) {
+      out += ch;
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      out += '_FFFD_'; // a lone surrogate: not valid UTF-8
+    } else {
+      out += `_${code.toString(16)}_`;
+    }
+    i++;
+  }
+  return out;
+}
 
 function checkExpr(expr: string): void {
   if (typeof expr !== 'string' || expr.trim() === '') {
