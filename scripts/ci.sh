@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
-#   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium)
+#   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
+#                    prometheus (prometheus + promtool: tests/prometheus runs a real server on backfilled data)
 #   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "==> apt-get install ${need[*]}"

@@ -10,15 +10,32 @@ export interface LabelledSeries {
   series: Series;
 }
 
-/** An API error response ({status:"error"}) or a response this decoder cannot use. */
+/**
+ * Who a failure belongs to, as Grafana's errorSource: "downstream" for Prometheus and what the
+ * user sent it (invalid PromQL, a server that is down, too many points), "plugin" for our bugs.
+ */
+export type ErrorSource = 'downstream' | 'plugin';
+
+/** An API error response ({status:"error"}), a failed request, or a response this decoder cannot use. */
 export class PrometheusError extends Error {
+  /** The HTTP status of Prometheus' answer; undefined when there was none (network, timeout, decoding). */
+  readonly status: number | undefined;
+  readonly source: ErrorSource;
+
   constructor(
     message: string,
-    /** Prometheus' errorType ("bad_data", "timeout", ...), or "decode" for unusable responses. */
-    readonly errorType: string
+    /**
+     * Prometheus' errorType ("bad_data", "execution", "timeout", "unavailable", ...), or one of
+     * the client's own: "decode" (unusable response), "network" (not reachable), "canceled",
+     * "limit" (too many points or series), "http" (an HTTP error without a Prometheus body).
+     */
+    readonly errorType: string,
+    options: { status?: number; source?: ErrorSource } = {}
   ) {
     super(message);
     this.name = 'PrometheusError';
+    this.status = options.status;
+    this.source = options.source ?? 'downstream';
   }
 }
 
@@ -149,7 +166,15 @@ function sortSeries(series: Series, where: string): Series {
   return { t, v };
 }
 
-function onGrid(series: Series, grid: { startMs: number; endMs: number; stepMs: number }, where: string): Series {
+/**
+ * Puts a sparse series (ascending, every sample on the grid) on the full grid: every step from
+ * start to end, NaN where there is no sample.
+ */
+export function onGrid(
+  series: Series,
+  grid: { startMs: number; endMs: number; stepMs: number },
+  where = 'series'
+): Series {
   const { startMs, endMs, stepMs } = grid;
   if (!(stepMs > 0) || !(endMs >= startMs)) {
     throw decodeError(`invalid grid: start ${startMs}, end ${endMs}, step ${stepMs}`);
