@@ -164,7 +164,7 @@ function normalize(q: Raw, version: number, defaults: QueryDefaults | undefined)
   if (version > SCHEMA_VERSION) {
     // Written by a newer Vigil: keep what we do not understand (see the header).
     for (const [k, v] of Object.entries(q)) {
-      if (!COMMON_KEYS.has(k) && !BACKTEST_KEYS.has(k)) {
+      if (!COMMON_KEYS.has(k) && !BACKTEST_KEYS.has(k) && k !== '__proto__') {
         out[k] = v;
       }
     }
@@ -189,7 +189,7 @@ function normalize(q: Raw, version: number, defaults: QueryDefaults | undefined)
   }
   if (queryType === 'backtest') {
     out.thresholds = Array.isArray(q.thresholds)
-      ? q.thresholds.map((t) => (isRecord(t) ? { severity: t.severity, score: t.score } : t))
+      ? q.thresholds.map((t) => (isRecord(t) ? pick(t, ['severity', 'score']) : t))
       : (q.thresholds ?? DEFAULT_BACKTEST_THRESHOLDS.map((t) => ({ ...t })));
     out.for = q.for ?? DEFAULT_FOR;
     out.refitEvery = q.refitEvery ?? DEFAULT_REFIT_EVERY;
@@ -204,4 +204,14 @@ function fillOptions(given: Raw, base: QueryOptions): QueryOptions {
     out[key] = given[key] ?? base[key];
   }
   return out as unknown as QueryOptions;
+}
+
+function pick(o: Raw, keys: readonly string[]): Raw {
+  const out: Raw = {};
+  for (const k of keys) {
+    if (o[k] !== undefined) {
+      out[k] = o[k];
+    }
+  }
+  return out;
 }
