@@ -53,9 +53,15 @@ function randomJson(rand: () => number, depth: number): unknown {
   const r = rand();
   if (depth <= 0 || r < 0.45) {
     const p = rand();
-    if (p < 0.15) return null;
-    if (p < 0.3) return rand() < 0.5;
-    if (p < 0.6) return [0, 1, 2, -1, 0.5, 1e309, 7.5, 99][Math.floor(rand() * 8)];
+    if (p < 0.15) {
+      return null;
+    }
+    if (p < 0.3) {
+      return rand() < 0.5;
+    }
+    if (p < 0.6) {
+      return [0, 1, 2, -1, 0.5, 1e309, 7.5, 99][Math.floor(rand() * 8)];
+    }
     return STRINGS[Math.floor(rand() * STRINGS.length)];
   }
   if (r < 0.6) {
