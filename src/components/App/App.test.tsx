@@ -4,6 +4,9 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { render, screen } from '@testing-library/react';
 import App from './App';
 
+// Lazy-loaded pages render slowly on a loaded 2-core CI machine: wait for them, do not time out.
+jest.setTimeout(30_000);
+
 describe('App', () => {
   const props = {
     basename: 'a/vigil-anomaly-app',
@@ -20,7 +23,7 @@ describe('App', () => {
       </MemoryRouter>
     );
     // Pages are lazy loaded.
-    expect(await screen.findByText(/model registry/i, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(await screen.findByText(/model registry/i, {}, { timeout: 20_000 })).toBeInTheDocument();
   });
 
   it('routes to the Backtest page', async () => {
@@ -29,6 +32,6 @@ describe('App', () => {
         <App {...props} />
       </MemoryRouter>
     );
-    expect(await screen.findByText(/replay a query/i, {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(await screen.findByText(/replay a query/i, {}, { timeout: 20_000 })).toBeInTheDocument();
   });
 });
