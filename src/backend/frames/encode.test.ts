@@ -303,3 +303,15 @@ describe('msToNs edge cases', () => {
     expect(() => msToNs(-9.3e12)).toThrow(/int64 nanosecond range/);
   });
 });
+
+describe('time column fast path', () => {
+  it('matches the BigInt reference (msToNs) on edge and random integer times', () => {
+    const edges = [0, 1, -1, 65535, 65536, -65536, -65537, 4294, 4295, 2 ** 32, -(2 ** 32), 2 ** 43, -(2 ** 43)];
+    const random = Array.from({ length: 2000 }, () => Math.round((Math.random() * 2 - 1) * 2 ** 43));
+    const ms = [...edges, ...random, 1767225600000, 2 ** 43 + 1, 9.2e12, -9.2e12];
+    const table = tableFromIPC(encodeFrame({ refId: 'A', fields: [{ name: 'Time', type: 'time', values: ms }] }));
+    const raw = Array.from(table.getChild('Time')!.data[0].values as BigInt64Array);
+    expect(raw).toEqual(ms.map(msToNs));
+    expect(raw).toEqual(ms.map((m) => BigInt(m) * 1000000n));
+  });
+});
