@@ -258,6 +258,7 @@ describe('encodeFrame', () => {
         () => ({ refId: 'A', fields: [{ name: 'v', type: 'number', values: [1], config: { unit: 5 as never } }] }),
         /config.unit is number 5; it must be a string/,
       ],
+      ['a null field', () => ({ refId: 'A', fields: [null as never] }), /field 0: must be an object/],
       ['a missing refId', () => ({ fields: [] }) as unknown as Frame, /refId must be a string/],
       [
         'values that are not an array',

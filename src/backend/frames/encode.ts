@@ -54,13 +54,15 @@ export function encodeFrame(frame: Frame): Uint8Array {
     throw new FrameEncodeError(`${where}: fields must be an array`);
   }
 
-  const length = frame.fields.length === 0 ? 0 : frame.fields[0].values?.length;
+  let length = 0;
   const arrowFields: ArrowField[] = [];
   const columns: Data[] = [];
   frame.fields.forEach((field, index) => {
     const at = `${where} field ${index}${typeof field?.name === 'string' ? ` (${JSON.stringify(field.name)})` : ''}`;
     const { type, nullable, data } = encodeColumn(field, at);
-    if (data.length !== length) {
+    if (index === 0) {
+      length = data.length;
+    } else if (data.length !== length) {
       throw new FrameEncodeError(
         `${at}: has ${data.length} values but field 0 has ${length}; all fields need the same length`
       );
