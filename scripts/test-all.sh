@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), unit and
-# integration tests. Ends with one line "tests: N passed, N failed, N skipped" summing every runner.
+# integration tests (jest, then Go). Ends with one line "tests: N passed, N failed, N skipped" summing every runner
+# that reports counts (jest); a failing Go step counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
@@ -17,6 +18,9 @@ step npm run --silent lint
 step npm run --silent format:check
 step npm run --silent build
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
+# Go: our Arrow frames decoded by grafana-plugin-sdk-go and checked with dataplane/sdata (modules from
+# the Go module proxy; the test bundles its fixture writer with the repository's esbuild and Node).
+step bash -c 'cd tests/frames && go test ./...'
 
 passed=0 failed=0 skipped=0
 while read -r p f s; do
