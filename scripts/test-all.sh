@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), unit and
-# integration tests (jest, then Go). Ends with one line "tests: N passed, N failed, N skipped" summing every runner
-# that reports counts (jest); a failing Go step counts as one failure.
+# integration tests (jest, then Go). Ends with one line "tests: N passed, N failed, N skipped"
+# summing jest's and Go's counts; a step that fails outside a test runner counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
@@ -20,7 +20,7 @@ step npm run --silent build
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
 # Go: our Arrow frames decoded by grafana-plugin-sdk-go and checked with dataplane/sdata (modules from
 # the Go module proxy; the test bundles its fixture writer with the repository's esbuild and Node).
-step bash -c 'cd tests/frames && go test ./...'
+step bash -c 'cd tests/frames && go test -json ./... 2>&1 | node ../../scripts/go-test-summary.mjs'
 
 passed=0 failed=0 skipped=0
 while read -r p f s; do
