@@ -16,6 +16,7 @@ import {
   DiagnosticsService,
   encodePlain,
   HealthService,
+  MAX_MESSAGE_BYTES,
   messageType,
   ResourceService,
   ServingStatus,
@@ -34,8 +35,7 @@ import {
   type QueryDataResponse,
 } from './protocol/messages';
 
-/** Grafana accepts messages up to MaxInt32 bytes; grpc-js' default of 4 MB is too small for frames. */
-export const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+export { MAX_MESSAGE_BYTES };
 
 /** The go-plugin core protocol version (1) and Grafana's plugin protocol version (2). */
 export const CORE_PROTOCOL_VERSION = 1;

@@ -7,6 +7,9 @@ import * as protobuf from 'protobufjs';
 import type * as M from './messages';
 import { GO_PLUGIN_PROTO, HEALTH_PROTO, PLUGINV2_PROTO } from './proto';
 
+/** Grafana accepts messages up to MaxInt32 bytes; grpc-js' default of 4 MB is too small for frames. */
+export const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+
 const root = new protobuf.Root();
 for (const source of [PLUGINV2_PROTO, GO_PLUGIN_PROTO, HEALTH_PROTO]) {
   protobuf.parse(source, root, { keepCase: true });
