@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
-#   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium)
+#   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
+#                    golang-go if no Go is installed (tests/conformance; its go.mod names the Go
+#                    release it needs, which `go` then fetches from the Go module proxy)
 #   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "==> apt-get install ${need[*]}"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), unit and
-# integration tests. Ends with one line "tests: N passed, N failed, N skipped" summing every runner.
+# Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), the backend
+# bundle (after webpack: its clean step would delete it), unit and integration tests (jest), and
+# the Go conformance host that loads the packaged backend as Grafana does (tests/conformance).
+# Ends with one line "tests: N passed, N failed, N skipped" summing every runner.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
@@ -16,7 +18,9 @@ step npm run --silent typecheck
 step npm run --silent lint
 step npm run --silent format:check
 step npm run --silent build
+step npx --no-install node scripts/build-backend.mjs
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
+step npx --no-install node scripts/go-test.mjs tests/conformance
 
 passed=0 failed=0 skipped=0
 while read -r p f s; do

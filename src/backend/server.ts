@@ -167,6 +167,10 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
   const { handlers, stats } = options;
   const logger = options.logger ?? createLogger({ level: 'error' });
   const host = options.host ?? '127.0.0.1';
+  // grpc-js' own diagnostics (e.g. "No address added" while probing a port range) are internal:
+  // debug entries in our log, never console output. Real failures surface through our code.
+  const grpcLog = (...args: unknown[]) => logger.debug(`grpc: ${args.map(String).join(' ')}`);
+  grpc.setLogger({ error: grpcLog, info: grpcLog, debug: grpcLog });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
