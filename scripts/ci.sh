@@ -2,8 +2,8 @@
 # Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
 #   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
 #                    prometheus (prometheus + promtool: tests/prometheus runs a real server on backfilled data)
-#                    golang-go (Go tests under tests/; go fetches the go.mod toolchain and modules
-#                    from the Go module proxy if the packaged Go is older)
+#                    golang-go if no Go is installed (tests/conformance, tests/frames; their go.mod names
+#                    the Go release they need, which `go` then fetches from the Go module proxy)
 #   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
-command -v go >/dev/null 2>&1 || need+=(golang-go)
+command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "==> apt-get install ${need[*]}"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), unit and
-# integration tests (jest, then Go). Ends with one line "tests: N passed, N failed, N skipped"
-# summing jest's and Go's counts; a step that fails outside a test runner counts as one failure.
+# Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), the backend
+# bundle (after webpack: its clean step would delete it), unit and integration tests (jest), and
+# the Go tests: the conformance host that loads the packaged backend as Grafana does
+# (tests/conformance) and Grafana's frame decoder on our Arrow frames (tests/frames).
+# Ends with one line "tests: N passed, N failed, N skipped" summing every runner; a step that
+# fails outside a test runner counts as one failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=$(mktemp)
@@ -17,10 +20,10 @@ step npm run --silent typecheck
 step npm run --silent lint
 step npm run --silent format:check
 step npm run --silent build
+step npx --no-install node scripts/build-backend.mjs
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
-# Go: our Arrow frames decoded by grafana-plugin-sdk-go and checked with dataplane/sdata (modules from
-# the Go module proxy; the test bundles its fixture writer with the repository's esbuild and Node).
-step bash -c 'cd tests/frames && go test -json ./... 2>&1 | node ../../scripts/go-test-summary.mjs'
+step npx --no-install node scripts/go-test.mjs tests/frames
+step npx --no-install node scripts/go-test.mjs tests/conformance
 
 passed=0 failed=0 skipped=0
 while read -r p f s; do
