@@ -1,7 +1,6 @@
 import { getDetector } from '../registry';
 import { countFiniteValues } from '../stats';
 import type { DetectorKind, Model, ModelKind, ModelOptions, Series } from '../types';
-import { chooseDetector } from '../auto/choose';
 
 /** Fewest finite points any model is trained on; below it nothing is scored. */
 export const MIN_POINTS_TO_SCORE = 10;
@@ -27,7 +26,9 @@ export function fitModel(kind: ModelKind, series: Series, options: ModelOptions,
   let wanted: DetectorKind;
   let reason: string;
   if (kind === 'auto') {
-    ({ kind: wanted, reason } = chooseDetector(series, options, stepMs));
+    // The default: the seasonal and adaptive detectors combined (auto/ensemble.ts says why).
+    wanted = 'ensemble';
+    reason = 'auto: ensemble of seasonal and adaptive';
   } else {
     wanted = kind;
     reason = `requested ${kind}`;
