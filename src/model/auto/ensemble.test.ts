@@ -1,4 +1,5 @@
 import { fitAdaptive } from '../adaptive/adaptive';
+import { fitModel } from '../engine/fit';
 import { resolveOptions } from '../options';
 import { getDetector, loadModel } from '../registry';
 import { dailySignal, makeSeries } from '../seasonal/testSeries';
@@ -130,6 +131,18 @@ describe('ensemble model', () => {
       /not supported/
     );
     expect(() => EnsembleModel.load({ ...json, kind: 'seasonal' }, loadModel)).toThrow(/expected a ensemble model/);
+  });
+
+  it('starts with the members that have enough history and asks for a refit when the next can join', () => {
+    const short = head(s, 100);
+    const d = fitModel('auto', short, resolveOptions(), STEP);
+    expect(d?.model).toBeInstanceOf(EnsembleModel);
+    expect((d?.model as EnsembleModel).members.map((m) => m.kind)).toEqual(['seasonal']);
+    expect(d?.warmingUp).toBe(true);
+    expect(d?.needPoints).toBe(getDetector('adaptive').minTrainingPoints(resolveOptions(), STEP));
+    const full = fitModel('auto', head(s, 400), resolveOptions(), STEP);
+    expect((full?.model as EnsembleModel).members.length).toBe(2);
+    expect(full?.warmingUp).toBe(false);
   });
 
   it('is what auto fits, with members trained on the same window', () => {

@@ -347,13 +347,32 @@ export function fitEnsemble(
   resolve: (kind: DetectorKind) => Detector,
   spec: ReadonlyArray<{ kind: DetectorKind; weight: number }> = DEFAULT_ENSEMBLE
 ): EnsembleModel {
-  const members = spec.map((m) => resolve(m.kind).fit(series, options));
+  const training = describeTraining(series);
+  // Members join as soon as they have the history they need (the seasonal profile needs far less
+  // than the adaptive filter's calibration), so a new series gets the ensemble's judgement early
+  // instead of the cold-start model's; the engine refits when the next member becomes ready.
+  let ready: ReadonlyArray<{ kind: DetectorKind; weight: number }> = spec.filter(
+    (m) => resolve(m.kind).minTrainingPoints(options, training.stepMs) <= training.points
+  );
+  if (ready.length === 0) {
+    ready = spec;
+  }
+  const members = ready.map((m) => resolve(m.kind).fit(series, options));
   return new EnsembleModel(
     options,
-    describeTraining(series),
+    training,
     members,
-    spec.map((m) => m.weight)
+    ready.map((m) => m.weight)
   );
+}
+
+/** Finite training points each member needs, ascending: the ensemble starts at the first. */
+export function memberNeeds(
+  resolve: (kind: DetectorKind) => Detector,
+  options: ModelOptions,
+  stepMs: number
+): number[] {
+  return DEFAULT_ENSEMBLE.map((m) => resolve(m.kind).minTrainingPoints(options, stepMs)).sort((a, b) => a - b);
 }
 
 /**
@@ -366,9 +385,8 @@ export function makeEnsembleDetector(
 ): Detector {
   return {
     kind: 'ensemble',
-    // Every member must be able to fit: the most demanding one decides.
-    minTrainingPoints: (options, stepMs) =>
-      Math.max(...DEFAULT_ENSEMBLE.map((m) => resolve(m.kind).minTrainingPoints(options, stepMs))),
+    // It can start with its least demanding member (see fitEnsemble).
+    minTrainingPoints: (options, stepMs) => memberNeeds(resolve, options, stepMs)[0],
     fit: (series, options) => fitEnsemble(series, options, resolve),
     load: (json) => EnsembleModel.load(json, loadMember),
   };
