@@ -13,7 +13,7 @@ export const MODEL_FLAGS: Record<string, FlagSpec> = {
   'min-abs': { value: true, help: 'deviations below this absolute size never score above 1' },
   'min-rel': { value: true, help: 'deviations below this fraction of the expected value never score above 1' },
   'training-window': { value: true, help: 'trailing training window, e.g. 14d (default 28d)' },
-  'refit-every': { value: true, help: 'retrain the model this often during replay, e.g. 1d (default 1d)' },
+  'refit-every': { value: true, help: 'retrain the model this often during replay, e.g. 1d (default 6h)' },
   seasonality: { value: true, help: 'auto | daily | weekly | none (default auto)' },
   seed: { value: true, help: 'random seed (default 42)' },
 };

@@ -1,4 +1,5 @@
 import { adaptiveDetector } from './adaptive/adaptive';
+import { makeEnsembleDetector } from './auto/ensemble';
 import type { Detector } from './detector';
 import { ModelError } from './errors';
 import { etsDetector } from './ets/ets';
@@ -7,12 +8,21 @@ import { seasonalDetector } from './seasonal/seasonal';
 import type { DetectorKind, Model, ModelKind } from './types';
 import { zscoreDetector } from './zscore/zscore';
 
-/** Every detector the library knows, by kind. `auto` is not here: it chooses among these. */
-const DETECTORS: ReadonlyMap<DetectorKind, Detector> = new Map(
+/** Every detector the library knows, by kind. `auto` is not here: it fits the default ensemble. */
+const DETECTORS: Map<DetectorKind, Detector> = new Map(
   [isolationForestDetector, seasonalDetector, etsDetector, zscoreDetector, adaptiveDetector].map((d) => [d.kind, d])
 );
+DETECTORS.set('ensemble', makeEnsembleDetector(getDetector, loadModel));
 
-export const MODEL_KINDS: readonly ModelKind[] = ['auto', 'iforest', 'seasonal', 'ets', 'zscore', 'adaptive'];
+export const MODEL_KINDS: readonly ModelKind[] = [
+  'auto',
+  'iforest',
+  'seasonal',
+  'ets',
+  'zscore',
+  'adaptive',
+  'ensemble',
+];
 
 export function getDetector(kind: DetectorKind): Detector {
   const d = DETECTORS.get(kind);

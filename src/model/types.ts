@@ -8,7 +8,7 @@
 
 export type Direction = 'both' | 'above' | 'below';
 export type Seasonality = 'auto' | 'daily' | 'weekly' | 'none';
-export type DetectorKind = 'iforest' | 'seasonal' | 'ets' | 'zscore' | 'adaptive';
+export type DetectorKind = 'iforest' | 'seasonal' | 'ets' | 'zscore' | 'adaptive' | 'ensemble';
 export type ModelKind = DetectorKind | 'auto';
 
 /** One univariate series: `t` ascending epoch ms, `v` the values (NaN = gap). */

@@ -1,6 +1,5 @@
 import { DEFAULT_ALERT_RULES, simulateAlerts, smoothScore } from '../../model/alerts';
-import { backtest } from '../../model/engine/backtest';
-import { DAY_MS } from '../../model/options';
+import { backtest, DEFAULT_REFIT_EVERY_MS } from '../../model/engine/backtest';
 import { generateDemo } from '../../demo';
 import { formatDuration } from '../../query/duration';
 import { renderReport, type ReportAlert, type ReportSeries } from '../report';
@@ -82,7 +81,7 @@ export function runDemo(args: ParsedArgs, log: (line: string) => void): void {
       ['sensitivity', choice.options.sensitivity],
       ['direction', choice.options.direction],
       ['training window', formatDuration(choice.options.trainingWindowMs)],
-      ['refit every', formatDuration(choice.refitEveryMs ?? DAY_MS)],
+      ['refit every', formatDuration(choice.refitEveryMs ?? DEFAULT_REFIT_EVERY_MS)],
       ['seasonality', choice.options.seasonality],
     ],
     series,

@@ -111,6 +111,25 @@ export class AdaptiveModel implements Model {
       }
       const s = f.usedScale;
       scorePoint(out, i, x, e, Math.max(p.kUpper * s, p.bandFloor), Math.max(p.kLower * s, p.bandFloor), o);
+      // The band is where the score (point OR sustained view) stays <= 1, so its edges move in
+      // while a sustained deviation builds up: the drawn band and the score tell the same story.
+      // The rolling mean is linear in this point's residual r: m(r) = (zOthers + r/s) / count, so
+      // the sustained view reaches 1 at r = s * (count * mBand -/+ zOthers), and never before the
+      // minimum deviation (its cap, below).
+      const floor = Math.max(minDev, minRel * Math.abs(e), p.bandFloor);
+      const cnt = f.zCountNow;
+      if (o.direction !== 'below') {
+        const r1 = Math.max(s * (cnt * p.mUpper - f.zOthers), floor);
+        if (e + r1 < out.upper[i]) {
+          out.upper[i] = e + r1;
+        }
+      }
+      if (o.direction !== 'above') {
+        const r1 = Math.max(s * (cnt * p.mLower + f.zOthers), floor);
+        if (e - r1 > out.lower[i]) {
+          out.lower[i] = e - r1;
+        }
+      }
       if (!Number.isFinite(x)) {
         continue;
       }
@@ -126,7 +145,6 @@ export class AdaptiveModel implements Model {
       // under the user's minimum: the minimum-deviation options bind both views.
       const r = x - e;
       if (sustained > 0 && r * m > 0) {
-        const floor = Math.max(minDev, minRel * Math.abs(e), p.bandFloor);
         const capped = floor > 0 ? Math.min(sustained, Math.abs(r) / floor) : sustained;
         if (capped > out.score[i]) {
           out.score[i] = capped;

@@ -33,6 +33,12 @@ export class AdaptiveFilter {
   /** Expected value and volatility the last point was judged against (before the update). */
   expected = NaN;
   usedScale = NaN;
+  /**
+   * The rolling mean as a function of the last point: zMean = (zOthers + z) / zCountNow. Lets the
+   * scorer find where the sustained view reaches its band without re-running the filter.
+   */
+  zOthers = 0;
+  zCountNow = 1;
 
   private readonly zRing: Float64Array;
   private zHead = 0;
@@ -59,6 +65,8 @@ export class AdaptiveFilter {
       this.expected = this.level;
       this.usedScale = this.scale;
       this.z = NaN;
+      this.zOthers = this.zSum - (this.zCount === this.zRing.length ? this.zRing[this.zHead] : 0);
+      this.zCountNow = Math.min(this.zCount + 1, this.zRing.length);
       return;
     }
     if (!Number.isFinite(this.level)) {
@@ -122,6 +130,8 @@ export class AdaptiveFilter {
     } else {
       this.zCount++;
     }
+    this.zOthers = this.zSum;
+    this.zCountNow = this.zCount;
     this.zRing[this.zHead] = z;
     this.zSum += z;
     this.zHead = (this.zHead + 1) % w;

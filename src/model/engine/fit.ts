@@ -1,7 +1,7 @@
+import { EnsembleModel, memberNeeds } from '../auto/ensemble';
 import { getDetector } from '../registry';
 import { countFiniteValues } from '../stats';
 import type { DetectorKind, Model, ModelKind, ModelOptions, Series } from '../types';
-import { chooseDetector } from '../auto/choose';
 
 /** Fewest finite points any model is trained on; below it nothing is scored. */
 export const MIN_POINTS_TO_SCORE = 10;
@@ -27,7 +27,9 @@ export function fitModel(kind: ModelKind, series: Series, options: ModelOptions,
   let wanted: DetectorKind;
   let reason: string;
   if (kind === 'auto') {
-    ({ kind: wanted, reason } = chooseDetector(series, options, stepMs));
+    // The default: the seasonal and adaptive detectors combined (auto/ensemble.ts says why).
+    wanted = 'ensemble';
+    reason = 'auto: ensemble of seasonal and adaptive';
   } else {
     wanted = kind;
     reason = `requested ${kind}`;
@@ -42,5 +44,18 @@ export function fitModel(kind: ModelKind, series: Series, options: ModelOptions,
       reason: `${wanted} needs ${need} points, has ${finite}: cold-start zscore`,
     };
   }
-  return { model: detector.fit(series, options), warmingUp: false, needPoints: need, reason };
+  const model = detector.fit(series, options);
+  if (model instanceof EnsembleModel) {
+    // An ensemble still missing members is warming up: refit as soon as the next one can join.
+    const next = memberNeeds(getDetector, options, stepMs).find((p) => p > finite);
+    if (next !== undefined) {
+      return {
+        model,
+        warmingUp: true,
+        needPoints: next,
+        reason: `${reason} (${model.members.length} member(s) so far)`,
+      };
+    }
+  }
+  return { model, warmingUp: false, needPoints: need, reason };
 }

@@ -1,0 +1,172 @@
+import { fitAdaptive } from '../adaptive/adaptive';
+import { fitModel } from '../engine/fit';
+import { resolveOptions } from '../options';
+import { getDetector, loadModel } from '../registry';
+import { dailySignal, makeSeries } from '../seasonal/testSeries';
+import { allocScoreBuffers, type Model, type ModelOptions, type Series } from '../types';
+import { BandSolver, EnsembleModel, fitEnsemble } from './ensemble';
+
+const STEP = 5 * 60_000;
+const PER_DAY = 288;
+
+const head = (s: Series, n: number): Series => ({ t: s.t.subarray(0, n), v: s.v.subarray(0, n) });
+
+function withValue(s: Series, i: number, x: number): Series {
+  const v = Float64Array.from(s.v);
+  v[i] = x;
+  return { t: s.t, v };
+}
+
+function scoreAt(model: Model, s: Series, i: number, from: number): number {
+  const out = allocScoreBuffers(s.t.length);
+  model.score(head(s, i + 1), out, from);
+  return out.score[i];
+}
+
+describe('ensemble band solver', () => {
+  it('solves the piecewise-linear mean exactly and puts expected at its minimum', () => {
+    const b = new BandSolver(2);
+    b.add(0, -2, 2, 1);
+    b.add(1, -1, 3, 1);
+    // Between the two expected values s = (x/2 + (1-x)/2)/2 = 0.25: flat, expected mid-segment.
+    expect(b.argmin()).toBeCloseTo(0.5, 12);
+    expect(b.value(0.5, 3)).toBeCloseTo(0.25, 12);
+    // Right of 1: s = (x/2 + (x-1)/2)/2 = 1 at x = 2.5; left of 0: (-x/2 + (1-x)/2)/2 = 1 at x = -1.5.
+    expect(b.upperEdge(0.5, 3)).toBeCloseTo(2.5, 12);
+    expect(b.lowerEdge(0.5, 3)).toBeCloseTo(-1.5, 12);
+    // One-sided: only the 'above' pieces, which alone rise right of the larger expected value.
+    expect(b.upperEdge(0.5, 1)).toBeCloseTo(2.5, 12);
+    expect(b.upperEdge(-5, 1)).toBeCloseTo(2.5, 12);
+    expect(b.value(2.5, 3)).toBeCloseTo(1, 12);
+  });
+
+  it('collapses the band when no value is normal to all members', () => {
+    const b = new BandSolver(2);
+    b.add(0, -1, 1, 1);
+    b.add(10, 9, 11, 1);
+    const e = b.argmin();
+    expect(b.value(e, 3)).toBeGreaterThan(1);
+    expect(b.upperEdge(e, 3)).toBe(e);
+    expect(b.lowerEdge(e, 3)).toBe(e);
+  });
+
+  it('leaves out members with nothing to say and renormalises the weights', () => {
+    const b = new BandSolver(2);
+    b.add(NaN, NaN, NaN, 1);
+    b.add(5, 4, 7, 1);
+    expect(b.argmin()).toBe(5);
+    expect(b.upperEdge(5, 3)).toBeCloseTo(7, 12);
+    expect(b.lowerEdge(5, 3)).toBeCloseTo(4, 12);
+  });
+});
+
+describe('ensemble model', () => {
+  const n = 10 * PER_DAY;
+  const train = 7 * PER_DAY;
+  const s = makeSeries(n, STEP, dailySignal, 1, 4);
+  const fit = (options: ModelOptions) => fitEnsemble(head(s, train), options, getDetector);
+
+  it('scores exactly 1 at its band edges, below inside and above outside', () => {
+    const model = fit(resolveOptions());
+    const out = allocScoreBuffers(n);
+    model.score(s, out, train);
+    for (const i of [train + 5, train + 500, n - 3]) {
+      const { upper, lower, expected } = out;
+      expect(lower[i]).toBeLessThan(expected[i]);
+      expect(upper[i]).toBeGreaterThan(expected[i]);
+      // The band at i does not depend on the value at i, so we can move it along the band.
+      expect(scoreAt(model, withValue(s, i, upper[i]), i, train)).toBeCloseTo(1, 9);
+      expect(scoreAt(model, withValue(s, i, lower[i]), i, train)).toBeCloseTo(1, 9);
+      const w = upper[i] - lower[i];
+      expect(scoreAt(model, withValue(s, i, upper[i] - 0.01 * w), i, train)).toBeLessThan(1);
+      expect(scoreAt(model, withValue(s, i, upper[i] + 0.01 * w), i, train)).toBeGreaterThan(1);
+      expect(scoreAt(model, withValue(s, i, expected[i]), i, train)).toBeLessThan(0.5);
+    }
+  });
+
+  it('flags a spike that both members see', () => {
+    const model = fit(resolveOptions());
+    const spiked = withValue(s, train + 300, s.v[train + 300] + 40);
+    expect(scoreAt(model, spiked, train + 300, train)).toBeGreaterThan(2);
+  });
+
+  it('honours direction and the minimum deviation', () => {
+    const i = train + 300;
+    const above = fit(resolveOptions({ direction: 'above' }));
+    expect(scoreAt(above, withValue(s, i, s.v[i] - 40), i, train)).toBe(0);
+    expect(scoreAt(above, withValue(s, i, s.v[i] + 40), i, train)).toBeGreaterThan(2);
+    const floored = fit(resolveOptions({ minAbsDeviation: 30 }));
+    const out = allocScoreBuffers(n);
+    floored.score(s, out, train);
+    expect(out.upper[i] - out.expected[i]).toBeGreaterThanOrEqual(30 - 1e-9);
+    expect(out.expected[i] - out.lower[i]).toBeGreaterThanOrEqual(30 - 1e-9);
+    expect(scoreAt(floored, withValue(s, i, out.expected[i] + 29), i, train)).toBeLessThanOrEqual(1);
+    expect(scoreAt(floored, withValue(s, i, out.upper[i]), i, train)).toBeCloseTo(1, 9);
+  });
+
+  it('round-trips through JSON with identical outputs', () => {
+    const model = fit(resolveOptions());
+    const again = loadModel(JSON.stringify(model));
+    expect(again).toBeInstanceOf(EnsembleModel);
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    model.score(s, a, train);
+    again.score(s, b, train);
+    for (const key of ['expected', 'lower', 'upper', 'score'] as const) {
+      expect(Array.from(b[key])).toEqual(Array.from(a[key]));
+    }
+  });
+
+  it('rejects what it cannot load', () => {
+    const json = fit(resolveOptions()).toJSON();
+    const member = (json.members as unknown[])[0];
+    expect(() => loadModel({ ...json, formatVersion: 2 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, members: [] })).toThrow(/members/);
+    expect(() => loadModel({ ...json, members: 'x' })).toThrow(/members/);
+    expect(() => loadModel({ ...json, weights: [1] })).toThrow(/weights/);
+    expect(() => loadModel({ ...json, weights: [1, -1] })).toThrow(/weights/);
+    expect(() => loadModel({ ...json, members: [json, member], weights: [1, 1] })).toThrow(/cannot be ensembles/);
+    expect(() => loadModel({ ...json, members: [{ kind: 'nope' }, member] })).toThrow(/cannot load/);
+    expect(() => loadModel({ ...json, members: [{ ...(member as object), formatVersion: 99 }, member] })).toThrow(
+      /not supported/
+    );
+    expect(() => EnsembleModel.load({ ...json, kind: 'seasonal' }, loadModel)).toThrow(/expected a ensemble model/);
+  });
+
+  it('starts with the members that have enough history and asks for a refit when the next can join', () => {
+    const short = head(s, 100);
+    const d = fitModel('auto', short, resolveOptions(), STEP);
+    expect(d?.model).toBeInstanceOf(EnsembleModel);
+    expect((d?.model as EnsembleModel).members.map((m) => m.kind)).toEqual(['seasonal']);
+    expect(d?.warmingUp).toBe(true);
+    expect(d?.needPoints).toBe(getDetector('adaptive').minTrainingPoints(resolveOptions(), STEP));
+    const full = fitModel('auto', head(s, 400), resolveOptions(), STEP);
+    expect((full?.model as EnsembleModel).members.length).toBe(2);
+    expect(full?.warmingUp).toBe(false);
+  });
+
+  it('is what auto fits, with members trained on the same window', () => {
+    const model = fit(resolveOptions());
+    expect(model.members.map((m) => m.kind)).toEqual(['seasonal', 'adaptive']);
+    for (const m of model.members) {
+      expect(m.training.fingerprint).toBe(model.training.fingerprint);
+    }
+  });
+});
+
+describe('adaptive band', () => {
+  it('moves in while a sustained deviation builds up, and its edge scores exactly 1', () => {
+    const s = makeSeries(4 * PER_DAY, STEP, () => 50, 1, 7);
+    for (let i = 3 * PER_DAY; i < 3 * PER_DAY + 10; i++) {
+      s.v[i] += 2.5;
+    }
+    const model = fitAdaptive(head(s, 2 * PER_DAY), resolveOptions());
+    const out = allocScoreBuffers(s.t.length);
+    model.score(s, out, 2 * PER_DAY);
+    const i = 3 * PER_DAY + 9;
+    expect(out.upper[i] - out.expected[i]).toBeLessThan(0.8 * (out.upper[i - 100] - out.expected[i - 100]));
+    for (const x of [out.upper[i], out.lower[i]]) {
+      expect(scoreAt(model, withValue(s, i, x), i, 2 * PER_DAY)).toBeCloseTo(1, 9);
+    }
+  });
+});
