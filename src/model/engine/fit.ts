@@ -17,7 +17,7 @@ export interface FitDecision {
 
 /**
  * Trains the requested kind on `series`, or the cold-start zscore model while the history is
- * shorter than that kind needs. `auto` first chooses a kind from the series itself.
+ * shorter than that kind needs. `auto` is the ensemble of seasonal and adaptive (auto/ensemble.ts).
  */
 export function fitModel(kind: ModelKind, series: Series, options: ModelOptions, stepMs: number): FitDecision | null {
   const finite = countFiniteValues(series.v);
