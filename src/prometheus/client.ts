@@ -1,5 +1,5 @@
 import type { Series } from '../model/types';
-import { LabelledSeries, PrometheusError, decodeQueryRange, onGrid, seriesName } from './decode';
+import { LabelledSeries, PrometheusError, decodeQueryRange, onGrid, parseSampleValue, seriesName } from './decode';
 
 /**
  * A Prometheus HTTP API client. Pure and fetch-based: it runs in Node (the backend, the CLI) and
@@ -820,17 +820,8 @@ function iso(ms: number): string {
 }
 
 function parseValue(text: string, error: () => PrometheusError): number {
-  switch (text) {
-    case 'NaN':
-      return NaN;
-    case '+Inf':
-    case 'Inf':
-      return Infinity;
-    case '-Inf':
-      return -Infinity;
-  }
-  const x = text.trim() === '' ? NaN : Number(text);
-  if (Number.isNaN(x)) {
+  const x = parseSampleValue(text);
+  if (x === undefined) {
     throw error();
   }
   return x;

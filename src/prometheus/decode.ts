@@ -138,7 +138,7 @@ function decodeItem(item: unknown, k: number, options: DecodeOptions): LabelledS
 }
 
 /** Prometheus sample values: Go float formatting plus "NaN", "+Inf", "-Inf". */
-function parseSampleValue(text: string): number | undefined {
+export function parseSampleValue(text: string): number | undefined {
   switch (text) {
     case 'NaN':
       return NaN;

@@ -1,3 +1,4 @@
+import { lowerBound } from '../../model/training';
 /**
  * Close-ups around labelled incidents: on a multi-week chart a one-hour incident is two pixels
  * wide, so each incident also gets a short chart of its own neighbourhood.
@@ -11,20 +12,6 @@ import type { ReportIncident, ReportSeries } from './types';
 const HOUR = 3_600_000;
 const MAX_CLOSEUPS = 6;
 const CLOSEUP_PLOT_H = 150;
-
-function lowerBound(t: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid] < x) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
 
 /** The series restricted to [fromMs, toMs] (views, no copies). */
 export function sliceSeries(s: ReportSeries, fromMs: number, toMs: number): ReportSeries {
