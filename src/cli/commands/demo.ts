@@ -34,10 +34,14 @@ export function runDemo(args: ParsedArgs, log: (line: string) => void): void {
       { t: s.t, v: s.v },
       { model: choice.model, options: choice.options, refitEveryMs: choice.refitEveryMs }
     );
+    const used = r.fits.filter((f) => !f.warmingUp);
+    const firstReal = used.length ? used[0].atMs : s.t[s.t.length - 1];
+    // No paging while the model is still warming up (cold-start zscore, ensemble members still
+    // joining): its band is learning, and a page from it would teach the on-call to ignore Vigil.
     const smoothed = smoothScore(s.t, r.score, SMOOTHING_MS);
     const alerts: ReportAlert[] = [];
     for (const rule of rules) {
-      for (const e of simulateAlerts(s.t, smoothed, rule)) {
+      for (const e of simulateAlerts(s.t, smoothed, rule).filter((a) => a.pendingFromMs >= firstReal)) {
         alerts.push({
           fromMs: e.fromMs,
           toMs: e.toMs,
@@ -47,9 +51,7 @@ export function runDemo(args: ParsedArgs, log: (line: string) => void): void {
       }
     }
     alerts.sort((a, b) => a.fromMs - b.fromMs);
-    const used = r.fits.filter((f) => !f.warmingUp);
     const kinds = [...new Set(used.map((f) => f.kind))].join(' + ') || 'zscore';
-    const firstReal = used.length ? used[0].atMs : s.t[s.t.length - 1];
     log(
       `${s.name}: ${kinds}, ${alerts.filter((a) => a.severity === 'warning').length} warning / ${alerts.filter((a) => a.severity === 'critical').length} critical alerts`
     );
@@ -74,7 +76,7 @@ export function runDemo(args: ParsedArgs, log: (line: string) => void): void {
   });
   const html = renderReport({
     title: 'Vigil demo: causal backtest of generated service metrics',
-    subtitle: `${days} days at ${formatDuration(demo.scenario.config.stepMs)} steps; models retrained daily on a trailing window; alerts on the ${formatDuration(SMOOTHING_MS)} mean score (warning > 1, critical > 2) pending ${formatDuration(FOR_MS)}`,
+    subtitle: `${days} days at ${formatDuration(demo.scenario.config.stepMs)} steps; models retrained every ${formatDuration(choice.refitEveryMs ?? DEFAULT_REFIT_EVERY_MS)} on a trailing window, no alerts while warming up; alerts on the ${formatDuration(SMOOTHING_MS)} mean score (warning > 1, critical > 2) pending ${formatDuration(FOR_MS)}`,
     generatedAt: new Date(demo.scenario.endMs).toISOString(),
     model: choice.model,
     options: [
