@@ -93,7 +93,10 @@ describe('backend process', () => {
     const port = await handshake(p);
     const client = createPluginClient(`127.0.0.1:${port}`);
     const res = await client.queryData({ queries: [{ refId: 'A' }] });
-    expect((res.responses as Record<string, { status: number }>).A.status).toBe(200);
+    // The real handlers answer (no data source settings in this request: a clear 400, not a crash).
+    const a = (res.responses as Record<string, { status: number; error: string }>).A;
+    expect(a.status).toBe(400);
+    expect(a.error).toMatch(/no data source settings/);
     client.close();
     p.child.kill('SIGTERM');
     expect(await p.exited).toEqual({ code: 0, signal: null });

@@ -5,7 +5,7 @@
 // 3. Stop gracefully on GRPCController/Shutdown, SIGTERM or SIGINT: stop accepting calls, finish
 //    in-flight ones (up to 1.5 s: the host SIGKILLs 2 s after Shutdown), exit 0.
 
-import { createBasicHandlers } from './handlers/basic';
+import { createHandlers } from './handlers';
 import { createLogger, parseLogLevel, routeConsoleToLogger, type Logger } from './log';
 import { MetricsRegistry, registerProcessMetrics, RequestStats } from './metrics';
 import { APP_PROTOCOL_VERSION, startPluginServer } from './server';
@@ -74,7 +74,7 @@ export async function runPlugin(): Promise<void> {
   const registry = new MetricsRegistry();
   registerProcessMetrics(registry, startedAtMs);
   const stats = new RequestStats(registry);
-  const handlers = createBasicHandlers({ registry, version: version(), startedAtMs });
+  const handlers = createHandlers({ registry, version: version(), startedAtMs });
 
   let stopping = false;
   const stop = (reason: string) => {
@@ -83,10 +83,13 @@ export async function runPlugin(): Promise<void> {
     }
     stopping = true;
     logger.info('shutting down', { reason });
-    void server.shutdown(SHUTDOWN_GRACE_MS).then(() => {
-      logger.info('stopped');
-      process.exit(0);
-    });
+    void server
+      .shutdown(SHUTDOWN_GRACE_MS)
+      .then(() => handlers.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
 
   let server: Awaited<ReturnType<typeof startPluginServer>>;

@@ -124,7 +124,25 @@ func (h *host) dispense(t *testing.T, name string) any {
 	return raw
 }
 
-func pluginContext() *pluginv2.PluginContext {
+// pluginContext is a request's context for the Vigil data source instance whose jsonData is
+// {"timeout":30, "prometheusUrl": <the test Prometheus>, "modelStorePath": <a temp file>} with
+// `extra` merged over it.
+func pluginContext(t *testing.T, extra ...map[string]any) *pluginv2.PluginContext {
+	t.Helper()
+	jsonData := map[string]any{
+		"timeout":        30,
+		"prometheusUrl":  prometheus(t).URL,
+		"modelStorePath": filepath.Join(tempDir(t, "store"), "models.db"),
+	}
+	for _, e := range extra {
+		for k, v := range e {
+			jsonData[k] = v
+		}
+	}
+	raw, err := json.Marshal(jsonData)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &pluginv2.PluginContext{
 		OrgId:         1,
 		PluginId:      "vigil-anomaly-datasource",
@@ -136,7 +154,7 @@ func pluginContext() *pluginv2.PluginContext {
 			Uid:                     "vigil-ds",
 			Name:                    "Vigil",
 			Url:                     "http://127.0.0.1:9090",
-			JsonData:                []byte(`{"timeout":30}`),
+			JsonData:                raw,
 			DecryptedSecureJsonData: map[string]string{"bearerToken": "secret"},
 			LastUpdatedMS:           time.Now().UnixMilli(),
 		},
@@ -173,7 +191,7 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 	t.Run("CheckHealth", func(t *testing.T) {
 		diag := h.dispense(t, "diagnostics").(grpcplugin.DiagnosticsClient)
 		res, err := diag.CheckHealth(ctxTimeout(t), &pluginv2.CheckHealthRequest{
-			PluginContext: pluginContext(),
+			PluginContext: pluginContext(t),
 			Headers:       map[string]string{"X-Grafana-Org-Id": "1"},
 		})
 		if err != nil {
@@ -192,7 +210,7 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 		now := time.Now()
 		tr := &pluginv2.TimeRange{FromEpochMS: now.Add(-time.Hour).UnixMilli(), ToEpochMS: now.UnixMilli()}
 		res, err := data.QueryData(ctxTimeout(t), &pluginv2.QueryDataRequest{
-			PluginContext: pluginContext(),
+			PluginContext: pluginContext(t),
 			Headers:       map[string]string{"FromAlert": "true"},
 			Queries: []*pluginv2.DataQuery{
 				{RefId: "A", MaxDataPoints: 1000, IntervalMS: 15000, TimeRange: tr, Json: []byte(`{"refId":"A","expr":"up"}`)},
@@ -205,20 +223,25 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 		if len(res.Responses) != 2 {
 			t.Fatalf("got %d responses (%v), want exactly A and B", len(res.Responses), keys(res.Responses))
 		}
-		for _, refID := range []string{"A", "B"} {
+		// A: `up` has no samples in the test Prometheus (no self-scrape): 200 with a no-data frame.
+		// B: no expression: 400 saying so.
+		for refID, want := range map[string]int32{"A": 200, "B": 400} {
 			r, ok := res.Responses[refID]
 			if !ok {
 				t.Fatalf("no response for refId %s (got %v)", refID, keys(res.Responses))
 			}
-			if r.Status != 200 {
-				t.Errorf("refId %s: status %d, want 200 (error %q)", refID, r.Status, r.Error)
+			if r.Status != want {
+				t.Errorf("refId %s: status %d, want %d (error %q)", refID, r.Status, want, r.Error)
 			}
-			if r.Error != "" {
-				t.Errorf("refId %s: unexpected error %q", refID, r.Error)
+			if (r.Error != "") != (want != 200) {
+				t.Errorf("refId %s: error %q", refID, r.Error)
 			}
 			if r.Format != pluginv2.DataFrameFormat_ARROW {
 				t.Errorf("refId %s: format %v, want ARROW", refID, r.Format)
 			}
+		}
+		if e := res.Responses["B"].Error; !strings.Contains(e, "expr") {
+			t.Errorf("refId B: error %q does not name the missing expr", e)
 		}
 	})
 
@@ -226,13 +249,14 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 		data := h.dispense(t, "data").(grpcplugin.DataClient)
 		big := []byte(`{"refId":"A","note":"` + strings.Repeat("x", 8<<20) + `"}`)
 		res, err := data.QueryData(ctxTimeout(t), &pluginv2.QueryDataRequest{
-			PluginContext: pluginContext(),
+			PluginContext: pluginContext(t),
 			Queries:       []*pluginv2.DataQuery{{RefId: "A", Json: big}},
 		})
 		if err != nil {
 			t.Fatalf("8 MB request refused (message size limit not raised?): %v", err)
 		}
-		if r := res.Responses["A"]; r == nil || r.Status != 200 {
+		// Received and validated (no expr: 400), not refused by the transport.
+		if r := res.Responses["A"]; r == nil || r.Status != 400 || !strings.Contains(r.Error, "expr") {
 			t.Fatalf("unexpected response %v", res.Responses)
 		}
 	})
@@ -241,7 +265,7 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 		resource := h.dispense(t, "resource").(grpcplugin.ResourceClient)
 		call := func(method, path string) (int32, map[string]*pluginv2.StringList, []byte) {
 			stream, err := resource.CallResource(ctxTimeout(t), &pluginv2.CallResourceRequest{
-				PluginContext: pluginContext(),
+				PluginContext: pluginContext(t),
 				Path:          path,
 				Method:        method,
 				Url:           "/api/datasources/uid/vigil-ds/resources/" + path,
@@ -297,7 +321,7 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 
 	t.Run("CollectMetrics", func(t *testing.T) {
 		diag := h.dispense(t, "diagnostics").(grpcplugin.DiagnosticsClient)
-		res, err := diag.CollectMetrics(ctxTimeout(t), &pluginv2.CollectMetricsRequest{PluginContext: pluginContext()})
+		res, err := diag.CollectMetrics(ctxTimeout(t), &pluginv2.CollectMetricsRequest{PluginContext: pluginContext(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,30 @@
+// The handlers the backend serves: QueryData and CheckHealth against the data source's Prometheus
+// and model store; CallResource (/ping) and CollectMetrics from the basic handlers until their real
+// versions land.
+
+import { createBasicHandlers, type BasicHandlersOptions } from './basic';
+import { checkHealth } from './health';
+import { queryData, type QueryOptions } from './query';
+import { InstanceCache, type InstanceOptions } from './settings';
+import type { BackendHandlers } from './types';
+
+export interface HandlersOptions extends BasicHandlersOptions {
+  instances?: InstanceOptions;
+  query?: QueryOptions;
+}
+
+export interface Handlers extends BackendHandlers {
+  /** Closes the model stores. */
+  close(): Promise<void>;
+}
+
+export function createHandlers(options: HandlersOptions): Handlers {
+  const basic = createBasicHandlers(options);
+  const cache = new InstanceCache(options.instances);
+  return {
+    ...basic,
+    queryData: (req, ctx) => queryData(cache, req, ctx, options.query),
+    checkHealth: (req, ctx) => checkHealth(cache, req, ctx),
+    close: () => cache.close(),
+  };
+}

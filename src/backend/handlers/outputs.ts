@@ -1,0 +1,71 @@
+// The frames of one scored query: one timeseries-multi frame per series and requested output
+// (value, expected, lower, upper, score, anomalies), the input labels on every value field, the
+// field named after the output. Notices go on the very first frame only.
+
+import type { ScoreBuffers, Series } from '../../model';
+import type { FieldOutput } from '../../query/types';
+import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
+
+export interface ScoredSeries {
+  labels: Record<string, string>;
+  series: Series;
+  /** Index of the first point of the requested range (earlier points are context). */
+  from: number;
+  /** Outputs for indices >= from (NaN where nothing could score). */
+  out: ScoreBuffers;
+}
+
+export function outputFrames(
+  refId: string,
+  scored: readonly ScoredSeries[],
+  fields: readonly FieldOutput[],
+  meta: ExtraMeta,
+  legendFormat?: string
+): Frame[] {
+  if (scored.length === 0 || fields.length === 0) {
+    return [noDataFrame(refId, 'timeseries-multi', meta)];
+  }
+  const frames: Frame[] = [];
+  fields.forEach((field, i) => {
+    const perOutput: ExtraMeta = i === 0 ? meta : { ...meta, notices: undefined, custom: undefined };
+    const series: FrameSeries[] = scored.map((s) => {
+      const legend = legendFormat ? formatLegend(legendFormat, s.labels) : undefined;
+      return {
+        labels: s.labels,
+        t: s.series.t.subarray(s.from),
+        values: pick(field, s),
+        ...(legend !== undefined && {
+          config: { displayNameFromDS: field === 'value' ? legend : `${legend} ${field}` },
+        }),
+      };
+    });
+    frames.push(...timeseriesMultiFrames(refId, series, field, undefined, perOutput));
+  });
+  return frames;
+}
+
+function pick(field: FieldOutput, s: ScoredSeries): Float64Array {
+  switch (field) {
+    case 'value':
+      return s.series.v.subarray(s.from);
+    case 'expected':
+    case 'lower':
+    case 'upper':
+    case 'score':
+      return s.out[field].subarray(s.from);
+    case 'anomalies': {
+      const v = s.series.v.subarray(s.from);
+      const score = s.out.score.subarray(s.from);
+      const out = new Float64Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        out[i] = score[i] > 1 ? v[i] : NaN;
+      }
+      return out;
+    }
+  }
+}
+
+/** Grafana's Prometheus legend: `{{label}}` replaced by the label's value ('' when absent). */
+export function formatLegend(format: string, labels: Record<string, string>): string {
+  return format.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+}

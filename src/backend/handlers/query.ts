@@ -1,0 +1,279 @@
+// QueryData: each query is migrated and validated, its series fetched from Prometheus (the
+// requested range plus some context), each series scored by its stored model, a model trained now
+// (panels) or a cold-start model (alerts, which never wait on a long training), and returned as
+// frames per requested output. Queries of one request run concurrently, a bounded number at once.
+
+import { allocScoreBuffers, type ModelOptions, type Series } from '../../model';
+import { alignRange, stepFor } from '../../prometheus/client';
+import { PrometheusError, seriesName } from '../../prometheus/decode';
+import { validateQuery, type ValidQuery } from '../../query/validate';
+import type { FieldOutput } from '../../query/types';
+import { encodeFrames, type Notice } from '../frames';
+import {
+  header,
+  type DataQuery,
+  type DataResponse,
+  type QueryDataRequest,
+  type QueryDataResponse,
+} from '../protocol/messages';
+import { errorResponse, validationResponse } from './errors';
+import { coldStart, keyFor, storedModel, trainAndSave, type KeyInput, type SeriesModel } from './models';
+import { outputFrames, type ScoredSeries } from './outputs';
+import { mapLimit, yieldToEventLoop } from './pool';
+import type { Instance, InstanceCache } from './settings';
+import type { CallContext } from './types';
+
+export interface QueryOptions {
+  /** Queries of one request run at once. Default 4. */
+  concurrency?: number;
+  /** Points before the requested range handed to the model as context. Default 2048. */
+  contextPoints?: number;
+  /** maxDataPoints when Grafana sends none. Default 1000. */
+  defaultMaxDataPoints?: number;
+}
+
+const DEFAULTS: Required<QueryOptions> = { concurrency: 4, contextPoints: 2048, defaultMaxDataPoints: 1000 };
+
+/** Grafana sets `FromAlert: true` on alert rule evaluations (header names compared case-insensitively). */
+export function isAlertRequest(req: QueryDataRequest): boolean {
+  return header(req.headers, 'FromAlert')?.trim().toLowerCase() === 'true';
+}
+
+export async function queryData(
+  cache: InstanceCache,
+  req: QueryDataRequest,
+  ctx: CallContext,
+  options: QueryOptions = {}
+): Promise<QueryDataResponse> {
+  const opts = { ...DEFAULTS, ...options };
+  const out: QueryDataResponse = { responses: {} };
+  let instance: Instance;
+  try {
+    instance = cache.get(req.pluginContext);
+  } catch (e) {
+    const r = errorResponse(e);
+    req.queries.forEach((q) => (out.responses[q.refId] = r));
+    return out;
+  }
+  const alert = isAlertRequest(req);
+  const responses = await mapLimit(req.queries, opts.concurrency, async (q) => {
+    const started = performance.now();
+    try {
+      return await runQuery(instance, q, alert, ctx, opts);
+    } catch (e) {
+      const r = errorResponse(e);
+      ctx.logger.warn('query failed', {
+        refId: q.refId,
+        status: r.status,
+        errorSource: r.errorSource,
+        error: r.error,
+        ms: Math.round(performance.now() - started),
+      });
+      return r;
+    }
+  });
+  req.queries.forEach((q, i) => (out.responses[q.refId] = responses[i]));
+  return out;
+}
+
+function parseQueryJson(q: DataQuery): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(q.json.toString('utf8'));
+  } catch (e) {
+    return { ok: false, error: `the query is not valid JSON: ${(e as Error).message}` };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { ok: false, error: 'the query must be a JSON object' };
+  }
+  return { ok: true, value: parsed as Record<string, unknown> };
+}
+
+async function runQuery(
+  instance: Instance,
+  q: DataQuery,
+  alert: boolean,
+  ctx: CallContext,
+  opts: Required<QueryOptions>
+): Promise<DataResponse> {
+  const parsed = parseQueryJson(q);
+  if (!parsed.ok) {
+    return { status: 400, error: parsed.error, errorSource: 'plugin' };
+  }
+  const raw: Record<string, unknown> = { ...parsed.value, refId: q.refId };
+  if (raw.queryType === undefined && q.queryType !== '') {
+    raw.queryType = q.queryType;
+  }
+  const v = validateQuery(raw, instance.defaults);
+  if (!v.ok) {
+    return validationResponse(v.errors);
+  }
+  if (v.query.queryType === 'backtest') {
+    return {
+      status: 501,
+      error: 'backtest queries are not answered by the backend yet: use queryType "anomaly"',
+      errorSource: 'plugin',
+    };
+  }
+  const { fromEpochMS: from, toEpochMS: to } = q.timeRange;
+  if (!(Number.isFinite(from) && Number.isFinite(to) && to >= from)) {
+    return { status: 400, error: `invalid time range ${from}..${to}`, errorSource: 'plugin' };
+  }
+  const maxDataPoints = q.maxDataPoints > 0 ? q.maxDataPoints : opts.defaultMaxDataPoints;
+  const stepMs = v.stepMs ?? stepFor(from, to, maxDataPoints, Math.max(0, q.intervalMS), v.minStepMs ?? 0);
+  const range = alignRange(from, to, stepMs);
+  return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts);
+}
+
+async function scoreQuery(
+  instance: Instance,
+  refId: string,
+  v: ValidQuery,
+  range: { startMs: number; endMs: number },
+  stepMs: number,
+  alert: boolean,
+  ctx: CallContext,
+  opts: Required<QueryOptions>
+): Promise<DataResponse> {
+  const expr = v.query.expr;
+  const options: ModelOptions = v.modelOptions;
+  const windowMs = options.trainingWindowMs;
+  const contextPoints = Math.min(opts.contextPoints, Math.floor(windowMs / stepMs));
+  const prom = instance.prometheus;
+  const result = await prom.queryRange(expr, range.startMs - contextPoints * stepMs, range.endMs, stepMs, {
+    signal: ctx.signal,
+  });
+  const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
+  const fields: FieldOutput[] = alert ? ['score'] : v.fields;
+  const meta = {
+    executedQueryString: `${expr} (step ${stepMs / 1000}s)`,
+    custom: { stepMs, model: v.query.model, alert },
+  };
+  if (result.series.length === 0) {
+    return { status: 200, frames: encodeFrames(outputFrames(refId, [], fields, { ...meta, notices })) };
+  }
+
+  const store = instance.store();
+  const keyOf = (labels: Record<string, string>): KeyInput => ({
+    datasourceUid: instance.uid,
+    expr,
+    kind: v.query.model,
+    options,
+    stepMs,
+    labels,
+  });
+  const models: Array<SeriesModel | undefined> = [];
+  for (const s of result.series) {
+    models.push(await storedModel(store, keyFor(keyOf(s.labels))));
+  }
+
+  const missing = result.series.map((_, i) => i).filter((i) => models[i] === undefined);
+  if (missing.length > 0 && !alert) {
+    // One query for the training window of every series that has no model yet.
+    const trainEnd = range.startMs - stepMs;
+    const trainStart = range.startMs - Math.floor(windowMs / stepMs) * stepMs;
+    const training =
+      trainEnd >= trainStart
+        ? await prom.queryRange(expr, trainStart, trainEnd, stepMs, { signal: ctx.signal })
+        : { series: [] };
+    const byName = new Map(training.series.map((s) => [seriesName(s.labels), s.series]));
+    for (const [n, i] of missing.entries()) {
+      const s = result.series[i];
+      const history = byName.get(seriesName(s.labels)) ?? before(s.series, range.startMs);
+      models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs);
+      if (n % 50 === 49) {
+        await checkpoint(ctx);
+      }
+    }
+  } else if (missing.length > 0) {
+    for (const i of missing) {
+      const s = result.series[i];
+      models[i] = coldStart(keyOf(s.labels), before(s.series, range.startMs), s.series);
+    }
+  }
+
+  const scored: ScoredSeries[] = [];
+  for (const [i, s] of result.series.entries()) {
+    const m = models[i]!;
+    const from = lowerBound(s.series.t, range.startMs);
+    const out = allocScoreBuffers(s.series.t.length);
+    if (m.model) {
+      m.model.score(s.series, out, from);
+    } else {
+      for (const b of [out.expected, out.lower, out.upper, out.score]) {
+        b.fill(NaN);
+      }
+    }
+    scored.push({ labels: s.labels, series: s.series, from, out });
+    if (i % 50 === 49) {
+      await checkpoint(ctx);
+    }
+  }
+  notices.push(...modelNotices(models, result.series, alert));
+  const frames = outputFrames(refId, scored, fields, { ...meta, notices }, v.query.legendFormat);
+  return { status: 200, frames: encodeFrames(frames) };
+}
+
+/** Summaries of how the series were scored, one notice per distinct situation. */
+function modelNotices(
+  models: Array<SeriesModel | undefined>,
+  series: ReadonlyArray<{ labels: Record<string, string> }>,
+  alert: boolean
+): Notice[] {
+  const notices: Notice[] = [];
+  const count = (origin: SeriesModel['origin']) => models.filter((m) => m?.origin === origin).length;
+  const total = series.length;
+  const cold = count('cold-start');
+  if (cold > 0) {
+    notices.push({
+      severity: 'warning',
+      text:
+        `cold-start model (zscore on recent data, not saved) for ${cold} of ${total} series: ` +
+        'no trained model is stored yet; open the query in a panel to train one',
+    });
+  }
+  const trained = count('trained');
+  if (trained > 0 && !alert) {
+    notices.push({ severity: 'info', text: `trained a model now for ${trained} of ${total} series` });
+  }
+  const byNote = new Map<string, string[]>();
+  models.forEach((m, i) => {
+    if (m?.note) {
+      const list = byNote.get(m.note) ?? [];
+      list.push(seriesName(series[i].labels));
+      byNote.set(m.note, list);
+    }
+  });
+  for (const [note, names] of byNote) {
+    const which = names.length === 1 ? names[0] : `${names.length} series (e.g. ${names[0]})`;
+    notices.push({ severity: 'warning', text: `${which}: ${note}` });
+  }
+  return notices;
+}
+
+/** The points strictly before `t`. */
+function before(series: Series, t: number): Series {
+  const n = lowerBound(series.t, t);
+  return { t: series.t.subarray(0, n), v: series.v.subarray(0, n) };
+}
+
+function lowerBound(t: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid] < x) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+async function checkpoint(ctx: CallContext): Promise<void> {
+  await yieldToEventLoop();
+  if (ctx.signal.aborted) {
+    throw new PrometheusError('the query was canceled', 'canceled', { source: 'downstream' });
+  }
+}

@@ -1,0 +1,109 @@
+import type { ModelStore } from '../../store';
+import type { DataSourceInstanceSettings, PluginContext } from '../protocol/messages';
+import { InstanceCache, prometheusOptions, SettingsError } from './settings';
+
+function ds(over: Partial<DataSourceInstanceSettings> = {}, jsonData: object = {}): DataSourceInstanceSettings {
+  return {
+    id: 3,
+    uid: 'u1',
+    name: 'Vigil',
+    url: '',
+    user: '',
+    database: '',
+    basicAuthEnabled: false,
+    basicAuthUser: '',
+    jsonData: Buffer.from(JSON.stringify({ prometheusUrl: 'http://prom:9090', ...jsonData })),
+    decryptedSecureJsonData: {},
+    lastUpdatedMS: 1,
+    apiVersion: '',
+    ...over,
+  };
+}
+
+describe('prometheusOptions', () => {
+  it('takes the URL from jsonData, else the instance URL, and the timeout in seconds', () => {
+    expect(prometheusOptions(ds({}, { timeout: 5 }))).toMatchObject({ url: 'http://prom:9090', timeoutMs: 5000 });
+    expect(prometheusOptions(ds({ url: 'http://other:9090' }, { prometheusUrl: '' })).url).toBe('http://other:9090');
+    expect(prometheusOptions(ds()).timeoutMs).toBe(30_000);
+  });
+
+  it('basic auth from basicAuthUser and the secure password; else the bearer token', () => {
+    const basic = prometheusOptions(
+      ds({
+        basicAuthEnabled: true,
+        basicAuthUser: 'bob',
+        decryptedSecureJsonData: { basicAuthPassword: 'pw', bearerToken: 't' },
+      })
+    );
+    expect(basic.headers.Authorization).toBe('Basic ' + Buffer.from('bob:pw').toString('base64'));
+    const bearer = prometheusOptions(ds({ decryptedSecureJsonData: { bearerToken: 't0k' } }));
+    expect(bearer.headers.Authorization).toBe('Bearer t0k');
+  });
+
+  it('custom headers: names in jsonData, values in secureJsonData', () => {
+    const o = prometheusOptions(
+      ds(
+        { decryptedSecureJsonData: { httpHeaderValue1: 'tenant-1', httpHeaderValue2: 'x' } },
+        { httpHeaderName1: 'X-Scope-OrgID', httpHeaderName2: ' ' }
+      )
+    );
+    expect(o.headers).toEqual({ 'X-Scope-OrgID': 'tenant-1' });
+  });
+
+  it('TLS options from jsonData switches and secure PEMs', () => {
+    const o = prometheusOptions(
+      ds(
+        { decryptedSecureJsonData: { tlsCACert: 'CA', tlsClientCert: 'C', tlsClientKey: 'K' } },
+        { tlsAuthWithCACert: true, tlsAuth: true, tlsSkipVerify: true, serverName: 'prom.local' }
+      )
+    );
+    expect(o.tls).toEqual({ ca: 'CA', cert: 'C', key: 'K', rejectUnauthorized: false, servername: 'prom.local' });
+    expect(prometheusOptions(ds()).tls).toBeUndefined();
+  });
+
+  it('refuses settings that cannot work, saying what to fix', () => {
+    expect(() => prometheusOptions(ds({}, { prometheusUrl: '' }))).toThrow(/no Prometheus URL/);
+    expect(() => prometheusOptions(ds({}, { timeout: -1 }))).toThrow(/invalid timeout/);
+    expect(() => prometheusOptions(ds({ basicAuthEnabled: true }))).toThrow(/has no user/);
+    expect(() => prometheusOptions(ds({}, { tlsAuthWithCACert: true }))).toThrow(SettingsError);
+    expect(() => prometheusOptions(ds({ jsonData: Buffer.from('{nope') }))).toThrow(/not JSON/);
+  });
+});
+
+describe('InstanceCache', () => {
+  const ctx = (d: DataSourceInstanceSettings) => ({ dataSourceInstanceSettings: d }) as PluginContext;
+  const fakeStore = {} as ModelStore;
+
+  it('reuses an instance until lastUpdatedMS changes; opens each store path once', () => {
+    const opened: string[] = [];
+    const cache = new InstanceCache({
+      env: { GF_PATHS_DATA: '/var/lib/grafana' },
+      openStore: (p) => {
+        opened.push(p);
+        return fakeStore;
+      },
+    });
+    const a = cache.get(ctx(ds()));
+    expect(cache.get(ctx(ds()))).toBe(a);
+    const b = cache.get(ctx(ds({ lastUpdatedMS: 2 })));
+    expect(b).not.toBe(a);
+    expect(a.storePath).toBe('/var/lib/grafana/vigil/models.db');
+    a.store();
+    b.store();
+    expect(opened).toEqual(['/var/lib/grafana/vigil/models.db']);
+  });
+
+  it('a request without data source settings is a SettingsError', () => {
+    expect(() => new InstanceCache().get({} as PluginContext)).toThrow(/no data source settings/);
+  });
+
+  it('a store that cannot open is a SettingsError naming the path (only when used)', () => {
+    const cache = new InstanceCache({
+      openStore: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    const inst = cache.get(ctx(ds({}, { modelStorePath: '/x/m.db' })));
+    expect(() => inst.store()).toThrow('the model store at /x/m.db cannot be opened: disk on fire');
+  });
+});

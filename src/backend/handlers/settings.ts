@@ -1,0 +1,195 @@
+// The data source instance a request is for: its settings (jsonData + decrypted secrets) turned
+// into a PrometheusClient and an opened model store, cached per data source uid and rebuilt when
+// Grafana reports newer settings (lastUpdatedMS). Secrets are only read from
+// decryptedSecureJsonData and never logged or put in messages.
+
+import { PrometheusClient } from '../../prometheus/client';
+import { customHeaders } from '../../query/settings';
+import type { QueryDefaults, VigilJsonData, VigilSecureJsonData } from '../../query/types';
+import { resolveStorePath, SqliteModelStore, type ModelStore } from '../../store';
+import type { DataSourceInstanceSettings, PluginContext } from '../protocol/messages';
+import { tlsFetch, type TlsOptions } from './tlsFetch';
+
+/** A settings problem the user fixes in the data source configuration page. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+export interface Instance {
+  uid: string;
+  name: string;
+  jsonData: VigilJsonData;
+  defaults?: QueryDefaults;
+  prometheus: PrometheusClient;
+  /** The model store, opened on first use; throws SettingsError when it cannot be opened. */
+  store(): ModelStore;
+  /** Resolved file of the model store (or ':memory:'). */
+  storePath: string;
+}
+
+export interface InstanceOptions {
+  /** Environment used to resolve the store path (GF_PATHS_DATA). Default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Opens a model store; default SqliteModelStore.open. Stores are shared by path. */
+  openStore?: (path: string) => ModelStore;
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+
+/** Parses the settings into client options; throws SettingsError with what to fix. */
+export function prometheusOptions(ds: DataSourceInstanceSettings): {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  tls?: TlsOptions;
+} {
+  const jsonData = parseJsonData(ds.jsonData);
+  const secure = (ds.decryptedSecureJsonData ?? {}) as VigilSecureJsonData;
+  const url = (typeof jsonData.prometheusUrl === 'string' && jsonData.prometheusUrl.trim()) || ds.url.trim();
+  if (url === '') {
+    throw new SettingsError('no Prometheus URL: set it in the data source settings (e.g. http://prometheus:9090)');
+  }
+  const headers: Record<string, string> = {};
+  if (ds.basicAuthEnabled) {
+    if (ds.basicAuthUser === '') {
+      throw new SettingsError('basic auth is enabled but has no user: set the user in the data source settings');
+    }
+    const password = secure.basicAuthPassword ?? '';
+    headers.Authorization = 'Basic ' + Buffer.from(`${ds.basicAuthUser}:${password}`, 'utf8').toString('base64');
+  } else if (typeof secure.bearerToken === 'string' && secure.bearerToken !== '') {
+    headers.Authorization = `Bearer ${secure.bearerToken}`;
+  }
+  for (const [name, value] of customHeaders(jsonData, secure)) {
+    headers[name] = value;
+  }
+  let timeoutS = DEFAULT_TIMEOUT_S;
+  if (jsonData.timeout !== undefined && jsonData.timeout !== null) {
+    const t = Number(jsonData.timeout);
+    if (!(Number.isFinite(t) && t > 0)) {
+      throw new SettingsError(`invalid timeout ${JSON.stringify(jsonData.timeout)}: a number of seconds above 0`);
+    }
+    timeoutS = t;
+  }
+  const tls = tlsOptions(jsonData, secure);
+  return { url, headers, timeoutMs: timeoutS * 1000, ...(tls && { tls }) };
+}
+
+function tlsOptions(jsonData: VigilJsonData, secure: VigilSecureJsonData): TlsOptions | undefined {
+  const out: TlsOptions = {};
+  if (jsonData.tlsSkipVerify === true) {
+    out.rejectUnauthorized = false;
+  }
+  if (jsonData.tlsAuthWithCACert === true) {
+    if (!secure.tlsCACert) {
+      throw new SettingsError('"With CA cert" is on but no CA certificate is stored: paste it in the TLS settings');
+    }
+    out.ca = secure.tlsCACert;
+  }
+  if (jsonData.tlsAuth === true) {
+    if (!secure.tlsClientCert || !secure.tlsClientKey) {
+      throw new SettingsError('TLS client auth is on but the client certificate or key is missing');
+    }
+    out.cert = secure.tlsClientCert;
+    out.key = secure.tlsClientKey;
+  }
+  if (typeof jsonData.serverName === 'string' && jsonData.serverName.trim() !== '') {
+    out.servername = jsonData.serverName.trim();
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function parseJsonData(raw: Buffer | Uint8Array | undefined): VigilJsonData {
+  if (!raw || raw.length === 0) {
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch (e) {
+    throw new SettingsError(`the data source's jsonData is not JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null) {
+    return {};
+  }
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SettingsError("the data source's jsonData must be a JSON object");
+  }
+  return parsed as VigilJsonData;
+}
+
+/** Instances per data source uid, rebuilt when lastUpdatedMS changes; model stores shared by path. */
+export class InstanceCache {
+  private readonly instances = new Map<string, { lastUpdatedMS: number; instance: Instance }>();
+  private readonly stores = new Map<string, ModelStore>();
+
+  constructor(private readonly options: InstanceOptions = {}) {}
+
+  get(ctx: PluginContext): Instance {
+    const ds = ctx.dataSourceInstanceSettings;
+    if (!ds) {
+      throw new SettingsError('the request has no data source settings (is this call for the Vigil data source?)');
+    }
+    const uid = ds.uid || `id-${ds.id}`;
+    const cached = this.instances.get(uid);
+    if (cached && cached.lastUpdatedMS === ds.lastUpdatedMS) {
+      return cached.instance;
+    }
+    const instance = this.build(uid, ds);
+    this.instances.set(uid, { lastUpdatedMS: ds.lastUpdatedMS, instance });
+    return instance;
+  }
+
+  private build(uid: string, ds: DataSourceInstanceSettings): Instance {
+    const jsonData = parseJsonData(ds.jsonData);
+    const opts = prometheusOptions(ds);
+    let prometheus: PrometheusClient;
+    try {
+      prometheus = new PrometheusClient({
+        url: opts.url,
+        headers: opts.headers,
+        timeoutMs: opts.timeoutMs,
+        ...(opts.tls && { fetch: tlsFetch(opts.tls) }),
+      });
+    } catch (e) {
+      throw new SettingsError((e as Error).message);
+    }
+    const storePath = resolveStorePath(
+      typeof jsonData.modelStorePath === 'string' ? jsonData.modelStorePath : undefined,
+      this.options.env ?? process.env
+    );
+    return {
+      uid,
+      name: ds.name,
+      jsonData,
+      ...(jsonData.defaults && typeof jsonData.defaults === 'object' && { defaults: jsonData.defaults }),
+      prometheus,
+      store: () => this.store(storePath),
+      storePath,
+    };
+  }
+
+  private store(storePath: string): ModelStore {
+    // ':memory:' is private per open: share it like a file so one data source sees its own models.
+    let store = this.stores.get(storePath);
+    if (!store) {
+      const open = this.options.openStore ?? ((p: string) => SqliteModelStore.open(p));
+      try {
+        store = open(storePath);
+      } catch (e) {
+        throw new SettingsError(`the model store at ${storePath} cannot be opened: ${(e as Error).message}`);
+      }
+      this.stores.set(storePath, store);
+    }
+    return store;
+  }
+
+  async close(): Promise<void> {
+    const stores = [...this.stores.values()];
+    this.stores.clear();
+    this.instances.clear();
+    await Promise.allSettled(stores.map((s) => s.close()));
+  }
+}
