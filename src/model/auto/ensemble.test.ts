@@ -4,7 +4,8 @@ import { resolveOptions } from '../options';
 import { getDetector, loadModel } from '../registry';
 import { dailySignal, makeSeries } from '../seasonal/testSeries';
 import { allocScoreBuffers, type Model, type ModelOptions, type Series } from '../types';
-import { BandSolver, EnsembleModel, fitEnsemble } from './ensemble';
+import { Rng } from '../random';
+import { BandSolver, EnsembleModel, fitEnsemble, IDLE_SHARE, idleFloor } from './ensemble';
 
 const STEP = 5 * 60_000;
 const PER_DAY = 288;
@@ -151,6 +152,86 @@ describe('ensemble model', () => {
     for (const m of model.members) {
       expect(m.training.fingerprint).toBe(model.training.fingerprint);
     }
+  });
+});
+
+describe('idle floor', () => {
+  // An idle disk: 0 most of the time, irregular bursts of writes of varying size.
+  const n = 10 * PER_DAY;
+  const train = 7 * PER_DAY;
+  const rng = new Rng(7);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0, left = 0, height = 0; i < n; i++) {
+    t[i] = Date.UTC(2024, 0, 1) + i * STEP;
+    if (left === 0 && rng.next() < 0.04) {
+      left = 3 + Math.floor(rng.next() * 12);
+      height = 50 + 150 * rng.next();
+    }
+    v[i] = left > 0 ? height * (0.7 + 0.6 * rng.next()) : 0;
+    left = Math.max(0, left - 1);
+  }
+  // After training, three hours of sustained writing (a backup), then idle again.
+  for (let i = train + 200; i < train + 236; i++) {
+    v[i] = 120 + 10 * rng.next();
+  }
+  for (let i = train + 236; i < train + 300; i++) {
+    v[i] = 0;
+  }
+  const s: Series = { t, v };
+
+  it('is found where the series rests at its minimum, and only there', () => {
+    const f = idleFloor(head(s, train).v);
+    expect(f?.value).toBe(0);
+    expect(f?.tolerance).toBeGreaterThan(0);
+    expect(idleFloor(makeSeries(train, STEP, dailySignal, 1, 4).v)).toBeNull();
+    // Just under the required share of resting points: no floor.
+    const few = Float64Array.from({ length: 1000 }, (_, i) => (i < IDLE_SHARE * 1000 - 1 ? 0 : 10 + (i % 7)));
+    expect(idleFloor(few)).toBeNull();
+    few[Math.floor(IDLE_SHARE * 1000)] = 0;
+    expect(idleFloor(few)?.value).toBe(0);
+  });
+
+  it('never pages on a return to the floor, still pages below it and on bursts', () => {
+    const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+    expect(model.idle?.value).toBe(0);
+    const without = new EnsembleModel(model.options, model.training, model.members, model.weights, null);
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    model.score(s, a, train);
+    without.score(s, b, train);
+    let returns = 0;
+    let pagedWithout = 0;
+    for (let i = train; i < n; i++) {
+      if (v[i] === 0 && a.expected[i] > 0) {
+        returns++;
+        expect(a.score[i]).toBe(0);
+        if (b.score[i] > 1) {
+          pagedWithout++;
+        }
+      } else {
+        expect(a.score[i]).toBe(b.score[i]);
+      }
+    }
+    expect(returns).toBeGreaterThan(0);
+    // The situation the floor is for does arise on this series.
+    expect(pagedWithout).toBeGreaterThan(0);
+    const i = train + 100;
+    // Below the floor and the band: a value the series never took still pages.
+    expect(a.lower[i]).toBeLessThan(0);
+    expect(scoreAt(model, withValue(s, i, a.lower[i] - 1), i, train)).toBeGreaterThan(1);
+    expect(scoreAt(model, withValue(s, i, a.upper[i] + 1), i, train)).toBeGreaterThan(1);
+  });
+
+  it('round-trips through JSON and rejects a malformed floor', () => {
+    const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+    const again = loadModel(JSON.parse(JSON.stringify(model))) as EnsembleModel;
+    expect(again.idle).toEqual(model.idle);
+    const json = model.toJSON();
+    expect(() => loadModel({ ...json, idle: 3 })).toThrow(/idle/);
+    expect(() => loadModel({ ...json, idle: { value: 0, tolerance: -1 } })).toThrow(/idle/);
+    const { idle: _idle, ...old } = json;
+    expect((loadModel(old) as EnsembleModel).idle).toBeNull();
   });
 });
 
