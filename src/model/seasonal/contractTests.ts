@@ -2,7 +2,7 @@ import type { Detector } from '../detector';
 import { resolveOptions } from '../options';
 import { Rng } from '../random';
 import { allocScoreBuffers, type Model, type ModelOptions, type ScoreBuffers, type Series } from '../types';
-import { DAY, dailySignal, fractionAbove, makeSeries, weeklySignal } from './testSeries';
+import { DAY, HOUR, dailySignal, fractionAbove, makeSeries, weeklySignal } from './testSeries';
 
 /**
  * One behaviour suite for the seasonal forecasters (the seasonal baseline and Holt-Winters ETS):
@@ -45,6 +45,46 @@ export function seasonalDetectorContract<M extends Model & { params: { seasonali
   subject: SeasonalSubject<M>
 ): void {
   const { model } = subject;
+
+  it('recovers the daily profile', () => {
+    expect(model.params.seasonality).toBe('daily');
+    const out = scoreAll(model, test);
+    let maxErr = 0;
+    let sumErr = 0;
+    for (let i = 0; i < test.t.length; i++) {
+      const err = Math.abs(out.expected[i] - dailySignal(test.t[i]));
+      maxErr = Math.max(maxErr, err);
+      sumErr += err;
+    }
+    expect(sumErr / test.t.length).toBeLessThan(0.3 * NOISE);
+    expect(maxErr).toBeLessThan(1.5 * NOISE);
+  });
+
+  it('keeps false alarms near the target on clean data', () => {
+    const out = scoreAll(model, test);
+    expect(fractionAbove(out.score)).toBeLessThan(0.01);
+    for (let i = 0; i < test.t.length; i++) {
+      expect(out.lower[i]).toBeLessThan(out.expected[i]);
+      expect(out.upper[i]).toBeGreaterThan(out.expected[i]);
+    }
+  });
+
+  it('flags a spike and a level shift', () => {
+    const s = { t: test.t, v: test.v.slice() };
+    s.v[100] += 10 * NOISE;
+    s.v[200] -= 10 * NOISE;
+    const shiftAt = 2 * PER_DAY;
+    for (let i = shiftAt; i < s.v.length; i++) {
+      s.v[i] += 8 * NOISE;
+    }
+    const out = scoreAll(model, s);
+    expect(out.score[100]).toBeGreaterThan(1);
+    expect(out.score[200]).toBeGreaterThan(1);
+    // A sustained shift keeps scoring above 1 for a while (the first two hours here).
+    expect(fractionAbove(out.score, 1, shiftAt, shiftAt + (2 * HOUR) / STEP)).toBeGreaterThan(0.9);
+    expect(fractionAbove(out.score, 1, 0, 90)).toBeLessThan(0.05);
+  });
+
   it('adapts to a level that drifted since training', () => {
     const s = { t: test.t, v: test.v.slice() };
     for (let i = 0; i < s.v.length; i++) {
