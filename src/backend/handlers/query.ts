@@ -1,3 +1,4 @@
+import { lowerBound } from '../../model/training';
 // QueryData: each query is migrated and validated, its series fetched from Prometheus (the
 // requested range plus some context), each series scored by its stored model, a model trained now
 // (panels) or a cold-start model (alerts, which never wait on a long training), and returned as
@@ -255,20 +256,6 @@ function modelNotices(
 function before(series: Series, t: number): Series {
   const n = lowerBound(series.t, t);
   return { t: series.t.subarray(0, n), v: series.v.subarray(0, n) };
-}
-
-function lowerBound(t: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid] < x) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
 }
 
 async function checkpoint(ctx: CallContext): Promise<void> {
