@@ -206,4 +206,30 @@ export function seasonalDetectorContract<M extends Model & { params: { seasonali
       }
     }
   });
+
+  it('survives NaN gaps in training and scoring', () => {
+    const gappy = { t: train.t, v: train.v.slice() };
+    for (let i = 1000; i < 1400; i++) {
+      gappy.v[i] = NaN;
+    }
+    for (let i = 0; i < gappy.v.length; i += 7) {
+      gappy.v[i] = NaN;
+    }
+    const m = subject.fit(gappy, opts());
+    expect(m.params.seasonality).toBe('daily');
+    const v = test.v.slice();
+    for (let i = 50; i < 80; i++) {
+      v[i] = NaN;
+    }
+    const out = scoreAll(m, { t: test.t, v });
+    for (let i = 0; i < v.length; i++) {
+      expect(Number.isFinite(out.expected[i])).toBe(true);
+      if (Number.isNaN(v[i])) {
+        expect(out.score[i]).toBeNaN();
+      } else {
+        expect(Number.isFinite(out.score[i])).toBe(true);
+      }
+    }
+    expect(fractionAbove(out.score)).toBeLessThan(0.01);
+  });
 }
