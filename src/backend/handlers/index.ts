@@ -1,10 +1,11 @@
 // The handlers the backend serves: QueryData and CheckHealth against the data source's Prometheus
-// and model store; CallResource (/ping) and CollectMetrics from the basic handlers until their real
-// versions land.
+// and model store; CallResource /prometheus/* and /models (resources.ts), /ping from the basic
+// handlers; CollectMetrics from the basic handlers until its real version lands.
 
 import { createBasicHandlers, type BasicHandlersOptions } from './basic';
 import { checkHealth } from './health';
 import { queryData, type QueryOptions } from './query';
+import { callResource } from './resources';
 import { InstanceCache, type InstanceOptions } from './settings';
 import type { BackendHandlers } from './types';
 
@@ -25,6 +26,7 @@ export function createHandlers(options: HandlersOptions): Handlers {
     ...basic,
     queryData: (req, ctx) => queryData(cache, req, ctx, options.query),
     checkHealth: (req, ctx) => checkHealth(cache, req, ctx),
+    callResource: (req, res, ctx) => callResource(cache, req, res, ctx, basic.callResource),
     close: () => cache.close(),
   };
 }

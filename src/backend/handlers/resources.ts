@@ -1,0 +1,449 @@
+// CallResource routes of the data source:
+//
+//   GET    /prometheus/labels                 match[], start, end, limit
+//   GET    /prometheus/label/<name>/values    match[], start, end, limit
+//   GET    /prometheus/series                 match[] (required), start, end, limit
+//   GET    /prometheus/metadata               metric, limit
+//   GET    /models                            prefix, limit, offset (this data source's keys only)
+//   GET    /models/<key>                      history, active version, metadata
+//   POST   /models/<key>/pin                  {"version": n}      Editor or Admin
+//   POST   /models/<key>/unpin                                    Editor or Admin
+//   POST   /models/<key>/rollback                                 Editor or Admin
+//   DELETE /models/<key>                                          Editor or Admin
+//
+// The Prometheus routes proxy editor autocompletion through the data source's PrometheusClient, so
+// credentials never leave the backend; answers keep Prometheus' shape ({status, data} or {status:
+// "error", errorType, error}). Every answer is JSON; unknown paths are 404, wrong methods 405 (with
+// Allow), bad parameters and malformed bodies 400, a missing role 403. Keys are URL-encoded in the
+// path (encodeURIComponent); a key always ends with its label set "}", so the action suffix
+// (/pin, /unpin, /rollback) is unambiguous.
+
+import { PrometheusError } from '../../prometheus/decode';
+import { datasourcePrefix, StoreError, type ModelStore } from '../../store';
+import type { CallResourceRequest, CallResourceResponse, PluginContext } from '../protocol/messages';
+import { resourcePath } from './basic';
+import { prometheusStatus } from './errors';
+import { SettingsError, type Instance, type InstanceCache } from './settings';
+import { jsonResource, type CallContext, type ResourceResponseSender } from './types';
+
+/** Answers a resource request, or undefined when the path is not one of these routes. */
+export async function resourceRoutes(
+  cache: InstanceCache,
+  req: CallResourceRequest,
+  ctx: CallContext
+): Promise<CallResourceResponse | undefined> {
+  const path = resourcePath(req.path);
+  const method = req.method.toUpperCase();
+  try {
+    if (path === 'prometheus' || path.startsWith('prometheus/')) {
+      return await prometheusRoute(cache, req, path.slice('prometheus'.length).replace(/^\//, ''), method, ctx);
+    }
+    if (path === 'models' || path.startsWith('models/')) {
+      return await modelsRoute(cache, req, path.slice('models'.length).replace(/^\//, ''), method);
+    }
+    return undefined;
+  } catch (e) {
+    return errorResource(e);
+  }
+}
+
+/** Serves resourceRoutes; /ping goes to `next` (the basic handlers); anything else is a 404. */
+export async function callResource(
+  cache: InstanceCache,
+  req: CallResourceRequest,
+  res: ResourceResponseSender,
+  ctx: CallContext,
+  next: (req: CallResourceRequest, res: ResourceResponseSender, ctx: CallContext) => Promise<void>
+): Promise<void> {
+  if (resourcePath(req.path) === 'ping') {
+    await next(req, res, ctx);
+    return;
+  }
+  const answer =
+    (await resourceRoutes(cache, req, ctx)) ??
+    errorResource(
+      new ResourceError(404, `no resource at /${resourcePath(req.path)}: use /models, /prometheus/* or /ping`)
+    );
+  await res.send(answer);
+}
+
+/** A request problem: status and message. */
+export class ResourceError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {}
+  ) {
+    super(message);
+    this.name = 'ResourceError';
+  }
+}
+
+function methodNotAllowed(method: string, path: string, allowed: string[]): ResourceError {
+  return new ResourceError(405, `method ${method} is not allowed on /${path}: use ${allowed.join(' or ')}`, {
+    Allow: allowed.join(', '),
+  });
+}
+
+function allow(method: string, path: string, allowed: string[]): void {
+  // HEAD is answered like GET (with a body: Grafana drops it).
+  const m = method === 'HEAD' ? 'GET' : method;
+  if (!allowed.includes(m)) {
+    throw methodNotAllowed(method, path, allowed);
+  }
+}
+
+// --- /prometheus/* ---
+
+async function prometheusRoute(
+  cache: InstanceCache,
+  req: CallResourceRequest,
+  sub: string,
+  method: string,
+  ctx: CallContext
+): Promise<CallResourceResponse> {
+  const params = queryParams(req);
+  const signal = ctx.signal;
+  const where = `prometheus/${sub}`;
+  if (sub === 'labels') {
+    allow(method, where, ['GET']);
+    const instance = cache.get(req.pluginContext);
+    const range = rangeFilter(params);
+    const names = await instance.prometheus.labels(params.getAll('match[]'), { ...range, signal });
+    return success(limited(names, params));
+  }
+  const values = /^label\/([^/]+)\/values$/.exec(sub);
+  if (values) {
+    allow(method, where, ['GET']);
+    const name = decodeSegment(values[1]);
+    const instance = cache.get(req.pluginContext);
+    const range = rangeFilter(params);
+    const list = await instance.prometheus.labelValues(name, params.getAll('match[]'), { ...range, signal });
+    return success(limited(list, params));
+  }
+  if (sub === 'series') {
+    allow(method, where, ['GET']);
+    const match = params.getAll('match[]');
+    if (match.length === 0) {
+      throw new ResourceError(400, 'series needs at least one match[] series selector, e.g. match[]=up');
+    }
+    const instance = cache.get(req.pluginContext);
+    const range = rangeFilter(params);
+    const series = await instance.prometheus.series(match, range.startMs, range.endMs, { signal });
+    return success(limited(series, params));
+  }
+  if (sub === 'metadata') {
+    allow(method, where, ['GET']);
+    const limit = limitParam(params);
+    const metric = params.get('metric');
+    const instance = cache.get(req.pluginContext);
+    const data = await instance.prometheus.metadata(metric === null || metric === '' ? undefined : metric, {
+      signal,
+      ...(limit !== undefined && { limit }),
+    });
+    return success(data);
+  }
+  throw new ResourceError(
+    404,
+    `no resource at /${where}: use /prometheus/labels, /prometheus/label/<name>/values, /prometheus/series or /prometheus/metadata`
+  );
+}
+
+function success(data: unknown): CallResourceResponse {
+  return jsonResource(200, { status: 'success', data });
+}
+
+function limited<T>(list: T[], params: URLSearchParams): T[] {
+  const limit = limitParam(params);
+  return limit === undefined ? list : list.slice(0, limit);
+}
+
+function queryParams(req: CallResourceRequest): URLSearchParams {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+}
+
+/** start/end as Prometheus reads them: unix seconds (decimals allowed) or RFC 3339. */
+function rangeFilter(params: URLSearchParams): { startMs?: number; endMs?: number } {
+  const out: { startMs?: number; endMs?: number } = {};
+  const start = timeParam(params, 'start');
+  const end = timeParam(params, 'end');
+  if (start !== undefined) {
+    out.startMs = start;
+  }
+  if (end !== undefined) {
+    out.endMs = end;
+  }
+  if (start !== undefined && end !== undefined && end < start) {
+    throw new ResourceError(400, `invalid range: end ${params.get('end')} is before start ${params.get('start')}`);
+  }
+  return out;
+}
+
+function timeParam(params: URLSearchParams, name: string): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw.trim() === '') {
+    return undefined;
+  }
+  const text = raw.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) {
+    return Math.round(Number(text) * 1000);
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    const ms = Date.parse(text);
+    if (Number.isFinite(ms)) {
+      return ms;
+    }
+  }
+  throw new ResourceError(
+    400,
+    `invalid ${name} ${JSON.stringify(raw)}: use unix seconds (e.g. 1704067200) or RFC 3339 (e.g. 2024-01-01T00:00:00Z)`
+  );
+}
+
+function limitParam(params: URLSearchParams): number | undefined {
+  return intParam(params, 'limit', 1, Number.MAX_SAFE_INTEGER);
+}
+
+function intParam(params: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw.trim() === '') {
+    return undefined;
+  }
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw new ResourceError(400, `invalid ${name} ${JSON.stringify(raw)}: an integer ${range}`);
+  }
+  return n;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ResourceError(400, `malformed URL encoding in ${JSON.stringify(segment)}`);
+  }
+}
+
+// --- /models ---
+
+const MAX_LIST_LIMIT = 10_000;
+const ACTIONS = ['pin', 'unpin', 'rollback'] as const;
+type Action = (typeof ACTIONS)[number];
+
+async function modelsRoute(
+  cache: InstanceCache,
+  req: CallResourceRequest,
+  sub: string,
+  method: string
+): Promise<CallResourceResponse> {
+  if (sub === '') {
+    allow(method, 'models', ['GET']);
+    const instance = cache.get(req.pluginContext);
+    return listModels(instance, queryParams(req));
+  }
+  let rawKey = sub;
+  let action: Action | undefined;
+  for (const a of ACTIONS) {
+    if (sub.endsWith(`/${a}`)) {
+      rawKey = sub.slice(0, -(a.length + 1));
+      action = a;
+      break;
+    }
+  }
+  if (action !== undefined && method !== 'POST') {
+    throw methodNotAllowed(method, `models/<key>/${action}`, ['POST']);
+  }
+  if (action === undefined) {
+    allow(method, 'models/<key>', ['GET', 'DELETE']);
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    requireEditor(req.pluginContext, action ?? 'delete');
+  }
+  let body: Record<string, unknown> | undefined;
+  if (action === 'pin') {
+    body = jsonBody(req);
+  } else if (action !== undefined) {
+    optionalJsonBody(req); // no body needed, but a malformed one is refused
+  }
+  const instance = cache.get(req.pluginContext);
+  const store = instance.store();
+  const key = await resolveKey(store, instance, rawKey);
+  switch (action) {
+    case undefined:
+      return method === 'DELETE' ? deleteModel(store, key) : inspectModel(store, key);
+    case 'pin': {
+      const version = pinVersion(body);
+      await store.pin(key, version);
+      return modelAnswer(store, key, { pinned: version });
+    }
+    case 'unpin':
+      await store.unpin(key);
+      return modelAnswer(store, key, { unpinned: true });
+    case 'rollback': {
+      let version: number;
+      try {
+        version = await store.rollback(key);
+      } catch (e) {
+        // The key exists (resolveKey found it): not_found here means no earlier version.
+        if (e instanceof StoreError && e.code === 'not_found') {
+          throw new ResourceError(409, e.message);
+        }
+        throw e;
+      }
+      return modelAnswer(store, key, { rolledBackTo: version });
+    }
+  }
+}
+
+function requireEditor(pc: PluginContext, what: string): void {
+  const role = (pc.user?.role ?? '').toLowerCase();
+  if (role !== 'editor' && role !== 'admin') {
+    const who = pc.user?.login ? `user ${pc.user.login}` : 'this request';
+    const has = pc.user?.role ? `role ${pc.user.role}` : 'no role';
+    throw new ResourceError(403, `${what} needs the Editor or Admin role; ${who} has ${has}`);
+  }
+}
+
+async function listModels(instance: Instance, params: URLSearchParams): Promise<CallResourceResponse> {
+  const own = datasourcePrefix(instance.uid);
+  const prefix = params.get('prefix') ?? '';
+  if (prefix !== '' && !prefix.startsWith(own)) {
+    throw new ResourceError(
+      400,
+      `prefix ${JSON.stringify(prefix)} is outside this data source: its model keys start with ${JSON.stringify(own)}`
+    );
+  }
+  const limit = intParam(params, 'limit', 1, MAX_LIST_LIMIT) ?? 100;
+  const offset = intParam(params, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+  const page = await instance.store().list({ prefix: prefix === '' ? own : prefix, limit, offset });
+  return jsonResource(200, { items: page.items, total: page.total, limit, offset });
+}
+
+/**
+ * The stored key a path segment names, within this data source. Clients send the key encoded with
+ * encodeURIComponent; a Grafana that already decoded the path gives it plain. The decoded form is
+ * tried first, then the segment as it came.
+ */
+async function resolveKey(store: ModelStore, instance: Instance, raw: string): Promise<string> {
+  if (raw === '') {
+    throw new ResourceError(404, 'no model key in the path: use /models/<url-encoded key>');
+  }
+  const own = datasourcePrefix(instance.uid);
+  const candidates: string[] = [];
+  try {
+    candidates.push(decodeURIComponent(raw));
+  } catch {
+    // Not percent-encoded: a literal key.
+  }
+  if (!candidates.includes(raw)) {
+    candidates.push(raw);
+  }
+  for (const key of candidates) {
+    if (key.startsWith(own) && (await store.history(key)).length > 0) {
+      return key;
+    }
+  }
+  throw new ResourceError(404, `no stored model ${candidates[0]} for data source ${instance.name}`);
+}
+
+async function inspectModel(store: ModelStore, key: string): Promise<CallResourceResponse> {
+  return modelAnswer(store, key, {});
+}
+
+async function modelAnswer(
+  store: ModelStore,
+  key: string,
+  extra: Record<string, unknown>
+): Promise<CallResourceResponse> {
+  const history = await store.history(key);
+  if (history.length === 0) {
+    throw new ResourceError(404, `no stored model ${key}`);
+  }
+  const active = history.find((v) => v.active) ?? history[0];
+  const pinned = history.find((v) => v.pinned);
+  return jsonResource(200, {
+    ...extra,
+    key,
+    activeVersion: active.version,
+    latestVersion: history[0].version,
+    pinnedVersion: pinned?.version ?? null,
+    active,
+    history,
+  });
+}
+
+async function deleteModel(store: ModelStore, key: string): Promise<CallResourceResponse> {
+  const removed = await store.deleteKey(key);
+  return jsonResource(200, { key, deleted: true, versionsRemoved: removed });
+}
+
+function jsonBody(req: CallResourceRequest): Record<string, unknown> {
+  const body = optionalJsonBody(req);
+  if (body === undefined) {
+    throw new ResourceError(400, 'the request needs a JSON body, e.g. {"version": 3}');
+  }
+  return body;
+}
+
+function optionalJsonBody(req: CallResourceRequest): Record<string, unknown> | undefined {
+  const text = Buffer.from(req.body ?? []).toString('utf8');
+  if (text.trim() === '') {
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ResourceError(400, `the request body is not JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ResourceError(400, 'the request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function pinVersion(body: Record<string, unknown> | undefined): number {
+  const v = body?.version;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new ResourceError(400, `"version" must be a version number (an integer from 1), got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+// --- errors ---
+
+const STORE_STATUS: Partial<Record<StoreError['code'], number>> = {
+  invalid_argument: 400,
+  not_found: 404,
+  busy: 503,
+  closed: 503,
+  not_writable: 503,
+  cannot_open: 503,
+  schema_too_new: 503,
+};
+
+/** Any failure as a JSON {error} answer with its status; Prometheus failures keep Prometheus' error shape. */
+export function errorResource(err: unknown): CallResourceResponse {
+  if (err instanceof ResourceError) {
+    return jsonResource(err.status, { status: 'error', error: err.message }, err.headers);
+  }
+  if (err instanceof PrometheusError) {
+    const status = err.errorType === 'canceled' ? 499 : prometheusStatus(err);
+    return jsonResource(status, { status: 'error', errorType: err.errorType, error: err.message });
+  }
+  if (err instanceof SettingsError) {
+    return jsonResource(400, { status: 'error', error: err.message });
+  }
+  if (err instanceof StoreError) {
+    return jsonResource(STORE_STATUS[err.code] ?? 500, {
+      status: 'error',
+      errorType: err.code,
+      error: `model store: ${err.message}`,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return jsonResource(500, { status: 'error', error: `internal error: ${message}` });
+}
