@@ -353,6 +353,12 @@ describe('other paths', () => {
   it('unknown path: 404 JSON; /ping still answers', async () => {
     const r = await call('GET', 'nothing/here');
     expect(r.code).toBe(404);
+    // Grafana's frontend shows `message`; Prometheus' shape has `error`.
+    expect(r.json).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/no resource/),
+      message: r.json.error,
+    });
     expect((await call('GET', 'ping')).json.message).toBe('pong');
   });
 });

@@ -13,10 +13,10 @@
 //
 // The Prometheus routes proxy editor autocompletion through the data source's PrometheusClient, so
 // credentials never leave the backend; answers keep Prometheus' shape ({status, data} or {status:
-// "error", errorType, error}). Every answer is JSON; unknown paths are 404, wrong methods 405 (with
-// Allow), bad parameters and malformed bodies 400, a missing role 403. Keys are URL-encoded in the
-// path (encodeURIComponent); a key always ends with its label set "}", so the action suffix
-// (/pin, /unpin, /rollback) is unambiguous.
+// "error", errorType, error}, plus `message`, which Grafana's frontend shows). Every answer is JSON:
+// unknown paths 404, wrong methods 405 (with Allow), bad parameters and malformed bodies 400, a
+// missing role 403. Keys are URL-encoded in the path (encodeURIComponent); a key always ends with
+// its label set "}", so the action suffix (/pin, /unpin, /rollback) is unambiguous.
 
 import { PrometheusError } from '../../prometheus/decode';
 import { datasourcePrefix, StoreError, type ModelStore } from '../../store';
@@ -425,25 +425,27 @@ const STORE_STATUS: Partial<Record<StoreError['code'], number>> = {
   schema_too_new: 503,
 };
 
-/** Any failure as a JSON {error} answer with its status; Prometheus failures keep Prometheus' error shape. */
+/**
+ * Any failure as a JSON answer with its status: `error` (and Prometheus' `errorType` when there is
+ * one) as in Prometheus' error shape, plus the same text as `message`, which Grafana's frontend
+ * shows for a failed request.
+ */
 export function errorResource(err: unknown): CallResourceResponse {
+  const answer = (status: number, error: string, extra: Record<string, unknown> = {}, headers = {}) =>
+    jsonResource(status, { status: 'error', ...extra, error, message: error }, headers);
   if (err instanceof ResourceError) {
-    return jsonResource(err.status, { status: 'error', error: err.message }, err.headers);
+    return answer(err.status, err.message, {}, err.headers);
   }
   if (err instanceof PrometheusError) {
     const status = err.errorType === 'canceled' ? 499 : prometheusStatus(err);
-    return jsonResource(status, { status: 'error', errorType: err.errorType, error: err.message });
+    return answer(status, err.message, { errorType: err.errorType });
   }
   if (err instanceof SettingsError) {
-    return jsonResource(400, { status: 'error', error: err.message });
+    return answer(400, err.message);
   }
   if (err instanceof StoreError) {
-    return jsonResource(STORE_STATUS[err.code] ?? 500, {
-      status: 'error',
-      errorType: err.code,
-      error: `model store: ${err.message}`,
-    });
+    return answer(STORE_STATUS[err.code] ?? 500, `model store: ${err.message}`, { errorType: err.code });
   }
   const message = err instanceof Error ? err.message : String(err);
-  return jsonResource(500, { status: 'error', error: `internal error: ${message}` });
+  return answer(500, `internal error: ${message}`);
 }
