@@ -350,6 +350,45 @@ describe('/models', () => {
 });
 
 describe('other paths', () => {
+  it('train and backtest are not implemented yet: 501, not a misleading 405/404', async () => {
+    expect((await call('POST', `models/${enc(keyA)}/train`, { role: 'Editor' })).code).toBe(501);
+    expect((await call('POST', 'backtest', { role: 'Editor' })).code).toBe(501);
+  });
+
+  it('odd paths, methods and bodies: one JSON answer each, never a crash', async () => {
+    const paths = [
+      '',
+      '/',
+      'models/',
+      'models//',
+      'models/%',
+      'models/%E0%A4%A',
+      `models/${enc(keyA)}/pin/pin`,
+      'models/a/b/c/rollback',
+      'prometheus',
+      'prometheus/',
+      'prometheus/label//values',
+      'prometheus/label/%ZZ/values',
+      'prometheus/labels?match[]=&start=&end=',
+      'prometheus/series?match[]=%00',
+      'prometheus/metadata?metric=%00&limit=99999999999999999999',
+      'ping/../models',
+    ];
+    const bodies = ['', 'null', '"x"', '{"version":null}', '\u0000', '{'.repeat(1000), '{"version":1e308}'];
+    for (const p of paths) {
+      for (const method of ['GET', 'POST', 'DELETE', 'PATCH']) {
+        for (const body of bodies) {
+          const r = await call(method, p, { role: 'Admin', body });
+          expect(r.code).toBeGreaterThanOrEqual(200);
+          expect(r.code).toBeLessThan(600);
+          if (r.code >= 400) {
+            expect(typeof r.json.error === 'string' || typeof r.json.message === 'string').toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it('unknown path: 404 JSON; /ping still answers', async () => {
     const r = await call('GET', 'nothing/here');
     expect(r.code).toBe(404);

@@ -38,6 +38,9 @@ export async function resourceRoutes(
     if (path === 'prometheus' || path.startsWith('prometheus/')) {
       return await prometheusRoute(cache, req, path.slice('prometheus'.length).replace(/^\//, ''), method, ctx);
     }
+    if (path === 'backtest' || path.startsWith('backtest/') || /^models\/.+\/train$/.test(path)) {
+      throw new ResourceError(501, `/${path} is not implemented yet in this version of the Vigil backend`);
+    }
     if (path === 'models' || path.startsWith('models/')) {
       return await modelsRoute(cache, req, path.slice('models'.length).replace(/^\//, ''), method);
     }
