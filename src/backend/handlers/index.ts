@@ -1,11 +1,12 @@
 // The handlers the backend serves: QueryData and CheckHealth against the data source's Prometheus
-// and model store; CallResource (/ping) and CollectMetrics from the basic handlers until their real
-// versions land.
+// and model store; CollectMetrics with the plugin's own metrics (telemetry.ts) beside the process
+// ones; CallResource (/ping) from the basic handlers until the real version lands.
 
 import { createBasicHandlers, type BasicHandlersOptions } from './basic';
 import { checkHealth } from './health';
 import { queryData, type QueryOptions } from './query';
 import { InstanceCache, type InstanceOptions } from './settings';
+import { VigilMetrics } from './telemetry';
 import type { BackendHandlers } from './types';
 
 export interface HandlersOptions extends BasicHandlersOptions {
@@ -21,9 +22,12 @@ export interface Handlers extends BackendHandlers {
 export function createHandlers(options: HandlersOptions): Handlers {
   const basic = createBasicHandlers(options);
   const cache = new InstanceCache(options.instances);
+  const metrics = new VigilMetrics(options.registry);
+  metrics.watchStores(options.registry, () => cache.openStores());
   return {
     ...basic,
-    queryData: (req, ctx) => queryData(cache, req, ctx, options.query),
+    queryData: (req, ctx) => queryData(cache, req, ctx, options.query, metrics),
+    collectMetrics: async () => ({ prometheus: await options.registry.collect() }),
     checkHealth: (req, ctx) => checkHealth(cache, req, ctx),
     close: () => cache.close(),
   };
