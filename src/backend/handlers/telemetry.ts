@@ -7,6 +7,7 @@ import type { ModelKind } from '../../model';
 import { PrometheusError } from '../../prometheus/decode';
 import { StoreError, type ModelStore } from '../../store';
 import { DURATION_BUCKETS, type Counter, type Gauge, type Histogram, type MetricsRegistry } from '../metrics';
+import { yieldToEventLoop } from './pool';
 import { SettingsError } from './settings';
 
 export const SCORE_BUCKETS = [0.5, 1, 1.5, 2, 3, 5, 10];
@@ -39,7 +40,8 @@ export interface TrainingObserver {
   training(kind: ModelKind, seconds: number, result: TrainingResult): void;
 }
 
-const STORE_PAGE = 10_000;
+/** Keys per listing page; the event loop runs between pages (a page of 1,000 takes ~20 ms). */
+const STORE_PAGE = 1_000;
 
 export class VigilMetrics implements TrainingObserver {
   private readonly scoreHist: Histogram;
@@ -165,6 +167,7 @@ export class VigilMetrics implements TrainingObserver {
             if (page.items.length < STORE_PAGE || offset + page.items.length >= page.total) {
               break;
             }
+            await yieldToEventLoop();
           }
         } catch {
           // A closed or broken store: said in the errors, the other stores still count.
