@@ -81,3 +81,53 @@ describe('process metrics and request stats', () => {
     expect(text).toContain('vigil_backend_request_duration_seconds_total{method="QueryData"} 0.75');
   });
 });
+
+describe('histograms', () => {
+  it('render cumulative _bucket lines with le last, then _sum and _count', () => {
+    const r = new MetricsRegistry();
+    const h = r.histogram('d_seconds', 'Durations.', [0.5, 1]);
+    h.observe(0.5, { op: 'a' }); // on a bound: counted in that bucket (le is "less or equal")
+    h.observe(0.7, { op: 'a' });
+    h.observe(3, { op: 'a' });
+    h.observe(NaN, { op: 'a' }); // no value: not an observation
+    expect(r.render()).toBe(
+      [
+        '# HELP d_seconds Durations.',
+        '# TYPE d_seconds histogram',
+        'd_seconds_bucket{op="a",le="0.5"} 1',
+        'd_seconds_bucket{op="a",le="1"} 2',
+        'd_seconds_bucket{op="a",le="+Inf"} 3',
+        'd_seconds_sum{op="a"} 4.2',
+        'd_seconds_count{op="a"} 3',
+        '',
+      ].join('\n')
+    );
+  });
+
+  it('observeMany takes a range and skips NaN; reset drops every series', () => {
+    const r = new MetricsRegistry();
+    const h = r.histogram('s', 'x', [1]);
+    h.observeMany(Float64Array.from([5, 0.5, NaN, 2, 9]), {}, 1, 4);
+    expect(r.render()).toContain('s_bucket{le="1"} 1\ns_bucket{le="+Inf"} 2\ns_sum 2.5\ns_count 2');
+    h.reset();
+    expect(r.render()).toBe('# HELP s x\n# TYPE s histogram\n');
+  });
+
+  it('rejects bad buckets and the le label', () => {
+    const r = new MetricsRegistry();
+    expect(() => r.histogram('a', 'x', [])).toThrow(/ascending/);
+    expect(() => r.histogram('a', 'x', [2, 1])).toThrow(/ascending/);
+    expect(() => r.histogram('a', 'x', [1, Infinity])).toThrow(/finite/);
+    expect(() => r.histogram('b', 'x', [1]).observe(1, { le: '1' })).toThrow(/invalid label name le/);
+  });
+
+  it('collect() runs async collectors before rendering; a failing one does not stop it', async () => {
+    const r = new MetricsRegistry();
+    const g = r.gauge('g', 'x');
+    r.addCollector(async () => {
+      throw new Error('broken');
+    });
+    r.addCollector(async () => g.set(7));
+    expect(await r.collect()).toContain('g 7');
+  });
+});

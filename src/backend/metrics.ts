@@ -1,6 +1,7 @@
 // A small metrics registry rendered in the Prometheus text exposition format (version 0.0.4), which
-// Grafana serves at /metrics/plugins/<plugin id> from CollectMetrics. Counters and gauges with
-// labels; gauges may be computed at render time. Handlers add their own metrics to the same registry.
+// Grafana serves at /metrics/plugins/<plugin id> from CollectMetrics. Counters, gauges and
+// histograms with labels; gauges may be computed at render time, and async collectors (store
+// listings) run before `collect()` renders. Handlers add their own metrics to the same registry.
 
 export type Labels = Record<string, string>;
 
@@ -9,12 +10,23 @@ interface Series {
   value: number;
 }
 
+interface HistogramSeries {
+  labels: Labels;
+  /** Observations per bucket (not cumulative); the last entry is the +Inf bucket. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 interface Family {
   name: string;
   help: string;
-  type: 'counter' | 'gauge';
+  type: 'counter' | 'gauge' | 'histogram';
   series: Map<string, Series>;
   collect?: () => number | Array<{ labels: Labels; value: number }>;
+  /** Histograms: finite upper bounds, ascending (+Inf implied). */
+  buckets?: number[];
+  histograms?: Map<string, HistogramSeries>;
 }
 
 const NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -59,10 +71,23 @@ export interface Counter {
 
 export interface Gauge {
   set(value: number, labels?: Labels): void;
+  /** Drops every series (before a full recomputation). */
+  reset(): void;
 }
+
+export interface Histogram {
+  observe(value: number, labels?: Labels): void;
+  /** Observes values[from..to), skipping NaN (no value to score). */
+  observeMany(values: ArrayLike<number>, labels?: Labels, from?: number, to?: number): void;
+  reset(): void;
+}
+
+/** Default buckets for durations in seconds. */
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export class MetricsRegistry {
   private readonly families = new Map<string, Family>();
+  private readonly collectors: Array<() => Promise<void>> = [];
 
   private family(name: string, help: string, type: Family['type'], collect?: Family['collect']): Family {
     if (!NAME_RE.test(name)) {
@@ -80,12 +105,16 @@ export class MetricsRegistry {
     return family;
   }
 
-  private static put(family: Family, labels: Labels, update: (old: number) => number): void {
+  private static checkLabels(family: Family, labels: Labels): void {
     for (const key of Object.keys(labels)) {
-      if (!LABEL_RE.test(key)) {
+      if (!LABEL_RE.test(key) || key.startsWith('__') || (family.type === 'histogram' && key === 'le')) {
         throw new Error(`invalid label name ${key} on ${family.name}`);
       }
     }
+  }
+
+  private static put(family: Family, labels: Labels, update: (old: number) => number): void {
+    MetricsRegistry.checkLabels(family, labels);
     const key = labelKey(labels);
     const series = family.series.get(key);
     if (series) {
@@ -109,7 +138,74 @@ export class MetricsRegistry {
 
   gauge(name: string, help: string): Gauge {
     const family = this.family(name, help, 'gauge');
-    return { set: (value, labels = {}) => MetricsRegistry.put(family, labels, () => value) };
+    return {
+      set: (value, labels = {}) => MetricsRegistry.put(family, labels, () => value),
+      reset: () => family.series.clear(),
+    };
+  }
+
+  /** A histogram with the given finite upper bounds (ascending; +Inf is added). */
+  histogram(name: string, help: string, buckets: readonly number[]): Histogram {
+    if (buckets.length === 0 || buckets.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= buckets[i - 1]))) {
+      throw new Error(`histogram ${name} needs finite, strictly ascending buckets`);
+    }
+    const family = this.family(name, help, 'histogram');
+    if (family.buckets && family.buckets.join() !== buckets.join()) {
+      throw new Error(`histogram ${name} already registered with other buckets`);
+    }
+    family.buckets = [...buckets];
+    family.histograms ??= new Map();
+    const bounds = family.buckets;
+    const hists = family.histograms;
+    const seriesFor = (labels: Labels): HistogramSeries => {
+      const key = labelKey(labels);
+      let h = hists.get(key);
+      if (!h) {
+        MetricsRegistry.checkLabels(family, labels);
+        h = { labels: { ...labels }, counts: new Array<number>(bounds.length + 1).fill(0), sum: 0, count: 0 };
+        hists.set(key, h);
+      }
+      return h;
+    };
+    const add = (h: HistogramSeries, value: number) => {
+      // Buckets are few: a linear scan beats a binary search here.
+      let i = 0;
+      while (i < bounds.length && value > bounds[i]) {
+        i++;
+      }
+      h.counts[i]++;
+      h.sum += value;
+      h.count++;
+    };
+    return {
+      observe: (value, labels = {}) => {
+        if (!Number.isNaN(value)) {
+          add(seriesFor(labels), value);
+        }
+      },
+      observeMany: (values, labels = {}, from = 0, to = values.length) => {
+        let h: HistogramSeries | undefined;
+        for (let i = Math.max(0, from); i < Math.min(to, values.length); i++) {
+          const v = values[i];
+          if (!Number.isNaN(v)) {
+            h ??= seriesFor(labels);
+            add(h, v);
+          }
+        }
+      },
+      reset: () => hists.clear(),
+    };
+  }
+
+  /** Runs before every `collect()`: recomputes gauges from external state (a store listing). */
+  addCollector(collector: () => Promise<void>): void {
+    this.collectors.push(collector);
+  }
+
+  /** Runs the collectors (one failing does not stop the others), then renders. */
+  async collect(): Promise<string> {
+    await Promise.allSettled(this.collectors.map((c) => c()));
+    return this.render();
   }
 
   /** A gauge computed when the registry is rendered. */
@@ -127,12 +223,32 @@ export class MetricsRegistry {
         series = typeof collected === 'number' ? [{ labels: {}, value: collected }] : collected;
       }
       lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`, `# TYPE ${family.name} ${family.type}`);
+      if (family.type === 'histogram') {
+        lines.push(...renderHistogram(family));
+        continue;
+      }
       for (const s of series) {
         lines.push(`${family.name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
       }
     }
     return lines.length ? lines.join('\n') + '\n' : '';
   }
+}
+
+function renderHistogram(family: Family): string[] {
+  const lines: string[] = [];
+  const bounds = family.buckets ?? [];
+  for (const h of family.histograms?.values() ?? []) {
+    let cumulative = 0;
+    h.counts.forEach((n, i) => {
+      cumulative += n;
+      const le = i < bounds.length ? formatValue(bounds[i]) : '+Inf';
+      lines.push(`${family.name}_bucket${formatLabels({ ...h.labels, le })} ${cumulative}`);
+    });
+    lines.push(`${family.name}_sum${formatLabels(h.labels)} ${formatValue(h.sum)}`);
+    lines.push(`${family.name}_count${formatLabels(h.labels)} ${h.count}`);
+  }
+  return lines;
 }
 
 /** Per-method request counts and durations, recorded by the protocol layer for every call. */

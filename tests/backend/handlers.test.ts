@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { createHandlers, type Handlers } from '../../src/backend/handlers';
 import type { CallContext } from '../../src/backend/handlers/types';
 import { createLogger } from '../../src/backend/log';
-import { MetricsRegistry } from '../../src/backend/metrics';
+import { parseExposition, sampleValue } from '../../src/backend/exposition';
+import { MetricsRegistry, registerProcessMetrics } from '../../src/backend/metrics';
 import {
   HealthStatus,
   type DataQuery,
@@ -26,6 +27,7 @@ jest.setTimeout(120_000);
 let prom: RunningPrometheus;
 let dir: string;
 let handlers: Handlers;
+const registry = new MetricsRegistry();
 let updated = 1;
 const logs: string[] = [];
 const ctx: CallContext = {
@@ -36,7 +38,8 @@ const ctx: CallContext = {
 beforeAll(async () => {
   prom = await startPrometheus({ families: fixtureFamilies(), scrapeIntervalS: 0 });
   dir = mkdtempSync(path.join(tmpdir(), 'vigil-handlers-'));
-  handlers = createHandlers({ registry: new MetricsRegistry(), version: 'test' });
+  registerProcessMetrics(registry);
+  handlers = createHandlers({ registry, version: 'test' });
 });
 
 afterAll(async () => {
@@ -308,6 +311,84 @@ describe('CheckHealth', () => {
     const res = await health(pluginContext({ prometheusUrl: 'ftp://x' }));
     expect(res.status).toBe(HealthStatus.ERROR);
     expect(res.message).toMatch(/only http and https/);
+  });
+});
+
+describe('CollectMetrics', () => {
+  const collect = async () => {
+    const res = await handlers.collectMetrics({ pluginContext: pluginContext() }, ctx);
+    return parseExposition(Buffer.from(res.prometheus).toString('utf8'));
+  };
+  const value = (f: ReturnType<typeof parseExposition>, name: string, labels: Record<string, string>) =>
+    sampleValue(f, name, labels) ?? 0;
+
+  it('QueryData moves the score, training, query and error metrics; the store gauges follow', async () => {
+    const before = await collect();
+    const res = await run([
+      query('A', anomaly('vigil_load + 0')), // new expression: two trainings, two saved versions
+      query('B', anomaly('sum(vigil_load')), // Prometheus rejects it
+      query('C', { expr: 'up', model: 'magic' }), // invalid model
+    ]);
+    expect(res.A.status).toBe(200);
+    expect(res.B.status).toBe(400);
+    expect(res.C.status).toBe(400);
+    const after = await collect();
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
+
+    // 2 series x 721 points in the requested range, all scored; the spike on b is anomalous.
+    const scored = delta('vigil_scored_points_total', { kind: 'seasonal' });
+    expect(scored).toBeGreaterThan(1400);
+    expect(scored).toBeLessThanOrEqual(2 * 721);
+    expect(delta('vigil_score_count', { kind: 'seasonal' })).toBe(scored);
+    expect(delta('vigil_score_bucket', { kind: 'seasonal', le: '+Inf' })).toBe(scored);
+    const anomalous = delta('vigil_anomalous_points_total', { kind: 'seasonal' });
+    expect(anomalous).toBeGreaterThanOrEqual(1);
+    expect(anomalous).toBeLessThan(scored / 10);
+    expect(anomalous).toBe(scored - delta('vigil_score_bucket', { kind: 'seasonal', le: '1' }));
+
+    expect(delta('vigil_trainings_total', { kind: 'seasonal', result: 'saved' })).toBe(2);
+    expect(delta('vigil_model_versions_total', { kind: 'seasonal' })).toBe(2);
+    expect(delta('vigil_training_duration_seconds_count', { kind: 'seasonal' })).toBe(2);
+    expect(delta('vigil_query_duration_seconds_count', { outcome: 'ok' })).toBe(1);
+    expect(delta('vigil_query_duration_seconds_count', { outcome: 'error' })).toBe(2);
+    expect(delta('vigil_errors_total', { kind: 'prometheus' })).toBe(1);
+    expect(delta('vigil_errors_total', { kind: 'validation' })).toBe(1);
+    expect(delta('vigil_errors_total', { kind: 'internal' })).toBe(0);
+
+    // The store gauges come from the store's listing: the two new models are in it, with a young age.
+    const store = SqliteModelStore.open(path.join(dir, 'models.db'));
+    let listed: Awaited<ReturnType<typeof store.list>>;
+    try {
+      listed = await store.list({ limit: 10_000 });
+    } finally {
+      await store.close();
+    }
+    const models = [...after.get('vigil_models')!.samples].reduce((n, s) => n + s.value, 0);
+    expect(models).toBe(listed.total);
+    expect(models - [...before.get('vigil_models')!.samples].reduce((n, s) => n + s.value, 0)).toBe(2);
+    const versions = [...after.get('vigil_model_versions')!.samples].reduce((n, s) => n + s.value, 0);
+    expect(versions).toBe(listed.items.reduce((n, i) => n + i.versionCount, 0));
+    const ages = after.get('vigil_model_age_seconds')!.samples.filter((s) => s.name.endsWith('_count'));
+    expect(ages.reduce((n, s) => n + s.value, 0)).toBe(models);
+    const young = after
+      .get('vigil_model_age_seconds')!
+      .samples.filter((s) => s.name.endsWith('_bucket') && s.labels.le === '60');
+    expect(young.reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(2);
+
+    // The process and request metrics are still there.
+    expect(value(after, 'process_resident_memory_bytes', {})).toBeGreaterThan(0);
+  });
+
+  it('an alert evaluation counts its scores and no training', async () => {
+    const before = await collect();
+    const res = (await run([query('A', anomaly('vigil_load'))], { FromAlert: 'true' })).A;
+    expect(res.status).toBe(200);
+    const after = await collect();
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
+    expect(delta('vigil_scored_points_total', { kind: 'seasonal' })).toBeGreaterThan(1400);
+    expect(delta('vigil_trainings_total', { kind: 'seasonal', result: 'saved' })).toBe(0);
   });
 });
 

@@ -26,6 +26,10 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // Grafana's handshake: the same values for every backend plugin type.
@@ -345,6 +349,40 @@ func TestPluginAsGrafanaLoadsIt(t *testing.T) {
 		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 			if !strings.HasPrefix(line, "#") && !sample.MatchString(line) {
 				t.Errorf("not a Prometheus sample line: %q", line)
+			}
+		}
+		// Prometheus' own parser accepts it, and the plugin's metrics have their types. The parser
+		// drops families without samples: score and store metrics appear once a query scored points.
+		parser := expfmt.NewTextParser(model.LegacyValidation)
+		families, err := parser.TextToMetricFamilies(strings.NewReader(text))
+		if err != nil {
+			t.Fatalf("Prometheus' text parser rejects the metrics: %v\n%s", err, text)
+		}
+		for _, name := range []string{"vigil_errors_total", "vigil_query_duration_seconds"} {
+			if families[name] == nil {
+				t.Errorf("metric %s missing:\n%s", name, text)
+			}
+		}
+		for name, typ := range map[string]dto.MetricType{
+			"vigil_score":                     dto.MetricType_HISTOGRAM,
+			"vigil_scored_points_total":       dto.MetricType_COUNTER,
+			"vigil_anomalous_points_total":    dto.MetricType_COUNTER,
+			"vigil_models":                    dto.MetricType_GAUGE,
+			"vigil_model_versions":            dto.MetricType_GAUGE,
+			"vigil_model_age_seconds":         dto.MetricType_HISTOGRAM,
+			"vigil_model_versions_total":      dto.MetricType_COUNTER,
+			"vigil_training_duration_seconds": dto.MetricType_HISTOGRAM,
+			"vigil_trainings_total":           dto.MetricType_COUNTER,
+			"vigil_query_duration_seconds":    dto.MetricType_HISTOGRAM,
+			"vigil_errors_total":              dto.MetricType_COUNTER,
+		} {
+			if f := families[name]; f != nil && f.GetType() != typ {
+				t.Errorf("metric %s is a %v, want %v", name, f.GetType(), typ)
+			}
+		}
+		for _, want := range []string{"# TYPE vigil_score histogram", "# TYPE vigil_models gauge"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("metrics lack %q", want)
 			}
 		}
 	})

@@ -3,6 +3,7 @@
 
 import { fitModel, type Model, type ModelKind, type ModelOptions, type Series } from '../../model';
 import { seriesKey, type ModelStore, type SeriesKeyParts } from '../../store';
+import type { TrainingObserver } from './telemetry';
 
 export interface SeriesModel {
   model?: Model;
@@ -48,15 +49,38 @@ export async function storedModel(store: ModelStore, key: string): Promise<Serie
 /**
  * Trains on `training` and saves the model as a new version. A model that is still warming up
  * (history too short for the requested kind, zscore standing in) is used but not saved, so the
- * real model is trained as soon as the history allows.
+ * real model is trained as soon as the history allows. `observer` hears of each training (metrics).
  */
 export async function trainAndSave(
   store: ModelStore,
   k: KeyInput,
   training: Series,
-  fromMs: number
+  fromMs: number,
+  observer?: TrainingObserver
 ): Promise<SeriesModel> {
   const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const m = await fitAndSave(store, k, training, fromMs, started);
+    observer?.training(
+      k.kind,
+      seconds(),
+      m.origin === 'none' ? 'no_data' : m.version === undefined ? 'warming_up' : 'saved'
+    );
+    return m;
+  } catch (e) {
+    observer?.training(k.kind, seconds(), 'error');
+    throw e;
+  }
+}
+
+async function fitAndSave(
+  store: ModelStore,
+  k: KeyInput,
+  training: Series,
+  fromMs: number,
+  started: number
+): Promise<SeriesModel> {
   const fit = fitModel(k.kind, training, k.options, k.stepMs);
   if (!fit) {
     return { origin: 'none', note: 'not enough data to train a model (fewer than 10 points)' };

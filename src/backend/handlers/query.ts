@@ -20,6 +20,7 @@ import {
 import { errorResponse, validationResponse } from './errors';
 import { coldStart, keyFor, storedModel, trainAndSave, type KeyInput, type SeriesModel } from './models';
 import { outputFrames, type ScoredSeries } from './outputs';
+import { errorKind, type VigilMetrics } from './telemetry';
 import { mapLimit, yieldToEventLoop } from './pool';
 import type { Instance, InstanceCache } from './settings';
 import type { CallContext } from './types';
@@ -44,7 +45,8 @@ export async function queryData(
   cache: InstanceCache,
   req: QueryDataRequest,
   ctx: CallContext,
-  options: QueryOptions = {}
+  options: QueryOptions = {},
+  metrics?: VigilMetrics
 ): Promise<QueryDataResponse> {
   const opts = { ...DEFAULTS, ...options };
   const out: QueryDataResponse = { responses: {} };
@@ -53,15 +55,28 @@ export async function queryData(
     instance = cache.get(req.pluginContext);
   } catch (e) {
     const r = errorResponse(e);
-    req.queries.forEach((q) => (out.responses[q.refId] = r));
+    req.queries.forEach((q) => {
+      out.responses[q.refId] = r;
+      metrics?.error(errorKind(e));
+      metrics?.query(false, 0);
+    });
     return out;
   }
   const alert = isAlertRequest(req);
   const responses = await mapLimit(req.queries, opts.concurrency, async (q) => {
     const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      return await runQuery(instance, q, alert, ctx, opts);
+      const r = await runQuery(instance, q, alert, ctx, opts, metrics);
+      if (r.status !== 200) {
+        // Answered with an error without throwing: the query itself is wrong.
+        metrics?.error('validation');
+      }
+      metrics?.query(r.status === 200, seconds());
+      return r;
     } catch (e) {
+      metrics?.error(errorKind(e));
+      metrics?.query(false, seconds());
       const r = errorResponse(e);
       ctx.logger.warn('query failed', {
         refId: q.refId,
@@ -95,7 +110,8 @@ async function runQuery(
   q: DataQuery,
   alert: boolean,
   ctx: CallContext,
-  opts: Required<QueryOptions>
+  opts: Required<QueryOptions>,
+  metrics?: VigilMetrics
 ): Promise<DataResponse> {
   const parsed = parseQueryJson(q);
   if (!parsed.ok) {
@@ -123,7 +139,7 @@ async function runQuery(
   const maxDataPoints = q.maxDataPoints > 0 ? q.maxDataPoints : opts.defaultMaxDataPoints;
   const stepMs = v.stepMs ?? stepFor(from, to, maxDataPoints, Math.max(0, q.intervalMS), v.minStepMs ?? 0);
   const range = alignRange(from, to, stepMs);
-  return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts);
+  return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts, metrics);
 }
 
 async function scoreQuery(
@@ -134,7 +150,8 @@ async function scoreQuery(
   stepMs: number,
   alert: boolean,
   ctx: CallContext,
-  opts: Required<QueryOptions>
+  opts: Required<QueryOptions>,
+  metrics?: VigilMetrics
 ): Promise<DataResponse> {
   const expr = v.query.expr;
   const options: ModelOptions = v.modelOptions;
@@ -181,7 +198,7 @@ async function scoreQuery(
     for (const [n, i] of missing.entries()) {
       const s = result.series[i];
       const history = byName.get(seriesName(s.labels)) ?? before(s.series, range.startMs);
-      models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs);
+      models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs, metrics);
       if (n % 50 === 49) {
         await checkpoint(ctx);
       }
@@ -200,6 +217,7 @@ async function scoreQuery(
     const out = allocScoreBuffers(s.series.t.length);
     if (m.model) {
       m.model.score(s.series, out, from);
+      metrics?.scores(v.query.model, out.score, from);
     } else {
       for (const b of [out.expected, out.lower, out.upper, out.score]) {
         b.fill(NaN);

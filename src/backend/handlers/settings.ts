@@ -186,6 +186,11 @@ export class InstanceCache {
     return store;
   }
 
+  /** The model stores opened so far (by a request); none is opened by asking. */
+  openStores(): ModelStore[] {
+    return [...this.stores.values()];
+  }
+
   async close(): Promise<void> {
     const stores = [...this.stores.values()];
     this.stores.clear();
