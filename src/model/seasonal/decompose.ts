@@ -1,6 +1,6 @@
 import { MAD_TO_SIGMA } from '../stats';
 import type { Series } from '../types';
-import { groupByBin, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
+import { binSlots, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
 
 /**
  * Robust decomposition value = level + slope * (t - t0) + profile[bin(t)] + residual, with a
@@ -68,8 +68,9 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   const profile = new Float64Array(nBins);
   const profileCount = new Float64Array(nBins);
   const work = new Float64Array(n);
-  let groups: BinGroups | undefined;
-  let level = 0;
+  // Three per-bin medians below (profile twice, scale once) group by the same bins: sort once.
+  const byBin = nBins > 1 ? binSlots(bins, nBins) : undefined;
+  const groups: BinGroups | undefined = byBin && { offsets: byBin.offsets, grouped: new Float64Array(n), nBins };
   let slope = 0;
   // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended
   // values. Without a season the profile stays zero and the second round would repeat the first.
@@ -79,11 +80,12 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
       work[i] = v[i] - profile[bins[i]];
     }
     slope = trendSlope(t, work, periodMs);
-    for (let i = 0; i < n; i++) {
-      work[i] = v[i] - slope * (t[i] - t0);
-    }
-    if (nBins > 1) {
-      groups = groupByBin(bins, work, nBins, groups);
+    if (byBin && groups) {
+      const { grouped } = groups;
+      const { slot } = byBin;
+      for (let i = 0; i < n; i++) {
+        grouped[slot[i]] = v[i] - slope * (t[i] - t0);
+      }
       pooledBinMedians(groups, PROFILE_MIN_COUNT, profile, profileCount);
       smoothCircular(profile);
       fillMissing(profile);
@@ -93,9 +95,9 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   }
   // The level only matters from the last round; work is free after it, so select in place.
   for (let i = 0; i < n; i++) {
-    work[i] -= profile[bins[i]];
+    work[i] = v[i] - slope * (t[i] - t0) - profile[bins[i]];
   }
-  level = selectMedian(work, 0, n);
+  let level = selectMedian(work, 0, n);
   if (!Number.isFinite(level)) {
     level = 0;
   }
@@ -110,6 +112,7 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
 
   // Residuals and their robust scale per bin.
   const resid = new Float64Array(n);
+  // work is free again; the global MAD reorders it.
   const absRes = work;
   for (let i = 0; i < n; i++) {
     resid[i] = v[i] - level - slope * (t[i] - t0) - profile[bins[i]];
@@ -120,9 +123,13 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   const globalScale = Number.isFinite(globalSigma) && globalSigma > tiny ? globalSigma : tiny;
   const scale = new Float64Array(nBins);
   const scaleCount = new Float64Array(nBins);
-  if (nBins > 1) {
-    groups = groupByBin(bins, resid, nBins, groups);
-    pooledBinMedians(groups, SCALE_MIN_COUNT, scale, scaleCount, true);
+  if (byBin && groups) {
+    const { grouped } = groups;
+    const { slot } = byBin;
+    for (let i = 0; i < n; i++) {
+      grouped[slot[i]] = Math.abs(resid[i]);
+    }
+    pooledBinMedians(groups, SCALE_MIN_COUNT, scale, scaleCount);
     for (let b = 0; b < nBins; b++) {
       const local = MAD_TO_SIGMA * scale[b];
       const m = scaleCount[b];

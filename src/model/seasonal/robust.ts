@@ -37,6 +37,33 @@ export function groupByBin(bins: Int32Array, values: Float64Array, nBins: number
   return { offsets, grouped, nBins };
 }
 
+/** Where groupByBin puts each point: point i goes to grouped[slot[i]]; bin b owns [offsets[b], offsets[b+1]). */
+export interface BinSlots {
+  offsets: Int32Array;
+  slot: Int32Array;
+}
+
+/**
+ * The placement groupByBin computes, once, so a fit that groups several derived series by the
+ * same bins scatters each straight into place (no counting pass, no temporary). A scatter in
+ * point order, not a gather in bin order: reads stay sequential and the strided writes buffer.
+ */
+export function binSlots(bins: Int32Array, nBins: number): BinSlots {
+  const offsets = new Int32Array(nBins + 1);
+  for (let i = 0; i < bins.length; i++) {
+    offsets[bins[i] + 1]++;
+  }
+  for (let b = 0; b < nBins; b++) {
+    offsets[b + 1] += offsets[b];
+  }
+  const cursor = offsets.slice(0, nBins);
+  const slot = new Int32Array(bins.length);
+  for (let i = 0; i < bins.length; i++) {
+    slot[i] = cursor[bins[i]]++;
+  }
+  return { offsets, slot };
+}
+
 /**
  * Median per bin, pooling circular neighbours (b-w..b+w) until at least `minCount` values are in
  * the pool, so sparse bins borrow from their neighbours while well-filled bins keep sharp detail.
