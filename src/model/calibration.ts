@@ -1,6 +1,6 @@
-import { quantileSelect } from './select';
+import { copyFinite, quantileInPlace, select } from './select';
 import { dexp10, dlog } from './detmath';
-import { MAD_TO_SIGMA, normalQuantile, quantileSorted, sortedFinite } from './stats';
+import { MAD_TO_SIGMA, normalQuantile } from './stats';
 import type { ModelOptions, ScoreBuffers } from './types';
 
 /**
@@ -27,26 +27,28 @@ export interface BandCalibration {
  * and the band edge means "rarer than the history's tail" on every series alike.
  */
 export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number, floor = 0): BandCalibration {
-  const sorted = sortedFinite(residuals);
-  const n = sorted.length;
+  // Everything below is a handful of order statistics, so selections on one scratch copy replace
+  // the sorts this used to do (calibration runs on up to ~10^5 residuals in every fit).
+  const a = new Float64Array(residuals.length);
+  const n = copyFinite(residuals, a);
   if (n === 0) {
     return { upper: floor, lower: floor };
   }
-  const med = quantileSorted(sorted, 0.5);
+  const med = quantileInPlace(a, n, 0.5);
   const absDev = new Float64Array(n);
   let meanAbs = 0;
   for (let i = 0; i < n; i++) {
-    absDev[i] = Math.abs(sorted[i] - med);
+    absDev[i] = Math.abs(a[i] - med);
     meanAbs += absDev[i];
   }
   meanAbs /= n;
   // MAD is zero when most residuals are exactly zero (idle disks, perfect fits); the mean
   // absolute deviation still sees the rest, so the band never collapses while anything varies.
-  const sigma = Math.max(MAD_TO_SIGMA * quantileSorted(absDev.sort(), 0.5), 0.5 * MEAN_ABS_TO_SIGMA * meanAbs);
+  const sigma = Math.max(MAD_TO_SIGMA * quantileInPlace(absDev, n, 0.5), 0.5 * MEAN_ABS_TO_SIGMA * meanAbs);
   const sideRate = falseAlarmRate(sensitivity) / 2;
   const z = normalQuantile(1 - sideRate);
-  const up = Math.max(sigma * z, tailQuantile(sorted, med, 1, sideRate));
-  const lo = Math.max(sigma * z, tailQuantile(sorted, med, -1, sideRate));
+  const up = Math.max(sigma * z, tailQuantile(a, n, med, 1, sideRate));
+  const lo = Math.max(sigma * z, tailQuantile(a, n, med, -1, sideRate));
   return { upper: Math.max(up + med, floor), lower: Math.max(lo - med, floor) };
 }
 
@@ -57,7 +59,10 @@ export function calibrateBand(residuals: ArrayLike<number>, sensitivity: number,
  * metric's range as noise, not as an incident.
  */
 export function resolutionFloor(values: ArrayLike<number>): number {
-  const range = quantileSelect(values, 0.99) - quantileSelect(values, 0.01);
+  // One copy serves both selections: selecting only permutes it.
+  const a = new Float64Array(values.length);
+  const n = copyFinite(values, a);
+  const range = quantileInPlace(a, n, 0.99) - quantileInPlace(a, n, 0.01);
   return Number.isFinite(range) ? RESOLUTION * range : 0;
 }
 
@@ -67,22 +72,24 @@ const RESOLUTION = 0.01;
 const MIN_EXCEEDANCES = 20;
 
 /**
- * Distance from `center` to the (1 - rate) quantile of one side of an ascending array (sign +1:
- * upper side, -1: lower), extrapolated beyond the data with an exponential tail fitted to the
- * excesses over the side's top `frac` (generalised Pareto with shape 0: cheap and stable).
+ * Distance from `center` to the (1 - rate) quantile of one side of a[0, n) (sign +1: upper side,
+ * -1: lower), extrapolated beyond the data with an exponential tail fitted to the excesses over
+ * the side's top `frac` (generalised Pareto with shape 0: cheap and stable). Reorders a[0, n).
  */
-function tailQuantile(sorted: Float64Array, center: number, sign: 1 | -1, rate: number): number {
-  const n = sorted.length;
+function tailQuantile(a: Float64Array, n: number, center: number, sign: 1 | -1, rate: number): number {
   const frac = Math.min(0.25, Math.max(0.05, MIN_EXCEEDANCES / n));
-  const at = (q: number) => sign * (quantileSorted(sorted, sign > 0 ? q : 1 - q) - center);
+  const at = (q: number) => sign * (quantileInPlace(a, n, sign > 0 ? q : 1 - q) - center);
   if (rate >= frac) {
     return Math.max(at(1 - rate), 0);
   }
   const u = at(1 - frac);
   const k = Math.max(1, Math.floor(frac * n));
+  // The side's k most extreme values: a[n-k, n) above, a[0, k) below, once that boundary is selected.
+  const from = sign > 0 ? n - k : 0;
+  select(a, 0, n - 1, sign > 0 ? n - k : k - 1);
   let excess = 0;
-  for (let j = 0; j < k; j++) {
-    const x = sign * ((sign > 0 ? sorted[n - 1 - j] : sorted[j]) - center);
+  for (let j = from; j < from + k; j++) {
+    const x = sign * (a[j] - center);
     excess += Math.max(x - u, 0);
   }
   const beta = excess / k;

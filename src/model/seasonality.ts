@@ -27,12 +27,13 @@ const WEEKLY_ADVANTAGE = 0.8;
 /** A daily profile needs at least this many bins per day to mean anything. */
 const MIN_BINS_PER_DAY = 4;
 
-export function detectSeasonality(series: Series, requested: Seasonality): DetectedSeasonality {
+/** `stepMs` is medianStep(series.t); callers that already have it (TrainingInfo) pass it to skip a pass. */
+export function detectSeasonality(series: Series, requested: Seasonality, stepMs?: number): DetectedSeasonality {
   if (requested === 'none') {
     return NONE;
   }
   const span = finiteSpan(series);
-  const step = medianStep(series.t);
+  const step = stepMs ?? medianStep(series.t);
   // Daily needs sub-daily sampling, else the profile has no shape to learn.
   const dailyOk = span >= 2 * DAY_MS && step > 0 && step <= DAY_MS / MIN_BINS_PER_DAY;
   const weeklyOk = span >= 2 * WEEK_MS && step > 0 && step <= DAY_MS;
@@ -126,22 +127,20 @@ function chooseFromData(series: Series, step: number, dailyOk: boolean, weeklyOk
  */
 function binMedians(series: Series, binMs: number): { values: Float64Array; first: number } | null {
   const { t, v } = series;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < t.length; i++) {
-    if (Number.isFinite(v[i])) {
-      const k = Math.floor(t[i] / binMs);
-      if (k < lo) {
-        lo = k;
-      }
-      if (k > hi) {
-        hi = k;
-      }
-    }
+  // Ascending timestamps: the first and last finite points give the bin range.
+  let a = 0;
+  while (a < t.length && !Number.isFinite(v[a])) {
+    a++;
   }
-  if (!(hi >= lo)) {
+  let z = t.length - 1;
+  while (z > a && !Number.isFinite(v[z])) {
+    z--;
+  }
+  if (a >= t.length) {
     return null;
   }
+  const lo = Math.floor(t[a] / binMs);
+  const hi = Math.floor(t[z] / binMs);
   const nb = hi - lo + 1;
   const out = new Float64Array(nb).fill(NaN);
   const buf = new Float64Array(t.length);

@@ -93,13 +93,27 @@ function swap(a: Float64Array, i: number, j: number): void {
  */
 export function quantileSelect(v: ArrayLike<number>, q: number): number {
   const a = new Float64Array(v.length);
+  const n = copyFinite(v, a);
+  return quantileInPlace(a, n, q);
+}
+
+/** Copies the finite values of `v` to the front of `out` (at least v.length long); returns how many. */
+export function copyFinite(v: ArrayLike<number>, out: Float64Array): number {
   let n = 0;
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (Number.isFinite(x)) {
-      a[n++] = x;
+      out[n++] = x;
     }
   }
+  return n;
+}
+
+/**
+ * Type-7 quantile of a[0, n) (all finite) by selection; reorders that range. NaN when n is 0.
+ * Callers wanting several quantiles of one sample reuse the array: selection only permutes it.
+ */
+export function quantileInPlace(a: Float64Array, n: number, q: number): number {
   if (n === 0) {
     return NaN;
   }

@@ -1,6 +1,6 @@
 import { MAD_TO_SIGMA } from '../stats';
 import type { Series } from '../types';
-import { groupByBin, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
+import { binSlots, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
 
 /**
  * Robust decomposition value = level + slope * (t - t0) + profile[bin(t)] + residual, with a
@@ -46,12 +46,17 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
       n++;
     }
   }
-  const t = new Float64Array(n);
-  const v = new Float64Array(n);
-  for (let i = 0, j = 0; i < vAll.length; i++) {
-    if (Number.isFinite(vAll[i])) {
-      t[j] = tAll[i];
-      v[j++] = vAll[i];
+  // Only read from here on, so a gap-free series is used as it is.
+  let t = tAll;
+  let v = vAll;
+  if (n < vAll.length) {
+    t = new Float64Array(n);
+    v = new Float64Array(n);
+    for (let i = 0, j = 0; i < vAll.length; i++) {
+      if (Number.isFinite(vAll[i])) {
+        t[j] = tAll[i];
+        v[j++] = vAll[i];
+      }
     }
   }
   const binMs = nBins > 1 ? periodMs / nBins : 1;
@@ -63,50 +68,54 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   const profile = new Float64Array(nBins);
   const profileCount = new Float64Array(nBins);
   const work = new Float64Array(n);
-  let groups: BinGroups | undefined;
-  let level = 0;
+  // Three per-bin medians below (profile twice, scale once) group by the same bins: sort once.
+  const byBin = nBins > 1 ? binSlots(bins, nBins) : undefined;
+  const groups: BinGroups | undefined = byBin && { offsets: byBin.offsets, grouped: new Float64Array(n), nBins };
   let slope = 0;
-  // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended values.
-  for (let round = 0; round < 2; round++) {
+  // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended
+  // values. Without a season the profile stays zero and the second round would repeat the first.
+  const rounds = nBins > 1 ? 2 : 1;
+  for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < n; i++) {
       work[i] = v[i] - profile[bins[i]];
     }
     slope = trendSlope(t, work, periodMs);
-    for (let i = 0; i < n; i++) {
-      work[i] = v[i] - slope * (t[i] - t0);
-    }
-    if (nBins > 1) {
-      groups = groupByBin(bins, work, nBins, groups);
+    if (byBin && groups) {
+      const { grouped } = groups;
+      const { slot } = byBin;
+      for (let i = 0; i < n; i++) {
+        grouped[slot[i]] = v[i] - slope * (t[i] - t0);
+      }
       pooledBinMedians(groups, PROFILE_MIN_COUNT, profile, profileCount);
       smoothCircular(profile);
       fillMissing(profile);
-      for (let i = 0; i < n; i++) {
-        work[i] -= profile[bins[i]];
-      }
     } else {
       profileCount[0] = n;
     }
-    level = selectMedian(work.slice(), 0, n);
-    if (!Number.isFinite(level)) {
-      level = 0;
+  }
+  // The level only matters from the last round; work is free after it, so select in place.
+  for (let i = 0; i < n; i++) {
+    work[i] = v[i] - slope * (t[i] - t0) - profile[bins[i]];
+  }
+  let level = selectMedian(work, 0, n);
+  if (!Number.isFinite(level)) {
+    level = 0;
+  }
+  // Keep the profile centred so level + profile is what the trend line passes through.
+  if (nBins > 1) {
+    const c = selectMedian(profile.slice(), 0, nBins);
+    for (let b = 0; b < nBins; b++) {
+      profile[b] -= c;
     }
-    // Keep the profile centred so level + profile is what the trend line passes through.
-    if (nBins > 1 && round === 1) {
-      const c = selectMedian(profile.slice(), 0, nBins);
-      for (let b = 0; b < nBins; b++) {
-        profile[b] -= c;
-      }
-      level += c;
-    }
+    level += c;
   }
 
   // Residuals and their robust scale per bin.
   const resid = new Float64Array(n);
+  // work is free again; the global MAD reorders it.
+  const absRes = work;
   for (let i = 0; i < n; i++) {
     resid[i] = v[i] - level - slope * (t[i] - t0) - profile[bins[i]];
-  }
-  const absRes = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
     absRes[i] = Math.abs(resid[i]);
   }
   const globalSigma = MAD_TO_SIGMA * selectMedian(absRes, 0, n);
@@ -114,9 +123,13 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
   const globalScale = Number.isFinite(globalSigma) && globalSigma > tiny ? globalSigma : tiny;
   const scale = new Float64Array(nBins);
   const scaleCount = new Float64Array(nBins);
-  if (nBins > 1) {
-    groups = groupByBin(bins, resid, nBins, groups);
-    pooledBinMedians(groups, SCALE_MIN_COUNT, scale, scaleCount, true);
+  if (byBin && groups) {
+    const { grouped } = groups;
+    const { slot } = byBin;
+    for (let i = 0; i < n; i++) {
+      grouped[slot[i]] = Math.abs(resid[i]);
+    }
+    pooledBinMedians(groups, SCALE_MIN_COUNT, scale, scaleCount);
     for (let b = 0; b < nBins; b++) {
       const local = MAD_TO_SIGMA * scale[b];
       const m = scaleCount[b];
@@ -136,16 +149,18 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
     const m = Math.max(profileCount[b], 1);
     scale[b] = Math.max(scale[b], floor) * Math.sqrt(1 + 1.57 / m);
   }
-  const normalised = new Float64Array(n);
+  // The residuals were copied into the bin groups above: normalise them in place.
+  const normalised = resid;
   for (let i = 0; i < n; i++) {
-    normalised[i] = resid[i] / scale[bins[i]];
+    normalised[i] /= scale[bins[i]];
   }
   return { level, slope, t0, profile, scale, normalised };
 }
 
 /**
  * Theil–Sen slope over chunk medians. Chunks are whole periods when there is a season (so the
- * profile cancels inside each), else about 16 equal slices of the span.
+ * profile cancels inside each), else about 16 equal slices of the span. Reorders `d` within each
+ * chunk (the medians are selected in place; callers overwrite it next).
  */
 function trendSlope(t: Float64Array, d: Float64Array, periodMs: number): number {
   const n = t.length;
@@ -166,22 +181,21 @@ function trendSlope(t: Float64Array, d: Float64Array, periodMs: number): number 
   const expected = n / (span / chunkMs);
   const xs = new Float64Array(nChunks);
   const ys = new Float64Array(nChunks);
-  const buf = new Float64Array(n);
   let m = 0;
   let i = 0;
   for (let c = 0; c < nChunks; c++) {
     const end = t[0] + (c + 1) * chunkMs;
-    let k = 0;
+    const start = i;
     let tSum = 0;
     while (i < n && t[i] < end) {
-      buf[k++] = d[i];
       tSum += t[i];
       i++;
     }
+    const k = i - start;
     // Partial chunks (gaps, the ragged end) would carry part of the profile: skip them.
     if (k >= Math.max(2, 0.5 * expected)) {
       xs[m] = tSum / k;
-      ys[m] = selectMedian(buf, 0, k);
+      ys[m] = selectMedian(d, start, i);
       m++;
     }
   }

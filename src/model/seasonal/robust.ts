@@ -37,11 +37,39 @@ export function groupByBin(bins: Int32Array, values: Float64Array, nBins: number
   return { offsets, grouped, nBins };
 }
 
+/** Where groupByBin puts each point: point i goes to grouped[slot[i]]; bin b owns [offsets[b], offsets[b+1]). */
+export interface BinSlots {
+  offsets: Int32Array;
+  slot: Int32Array;
+}
+
+/**
+ * The placement groupByBin computes, once, so a fit that groups several derived series by the
+ * same bins scatters each straight into place (no counting pass, no temporary). A scatter in
+ * point order, not a gather in bin order: reads stay sequential and the strided writes buffer.
+ */
+export function binSlots(bins: Int32Array, nBins: number): BinSlots {
+  const offsets = new Int32Array(nBins + 1);
+  for (let i = 0; i < bins.length; i++) {
+    offsets[bins[i] + 1]++;
+  }
+  for (let b = 0; b < nBins; b++) {
+    offsets[b + 1] += offsets[b];
+  }
+  const cursor = offsets.slice(0, nBins);
+  const slot = new Int32Array(bins.length);
+  for (let i = 0; i < bins.length; i++) {
+    slot[i] = cursor[bins[i]]++;
+  }
+  return { offsets, slot };
+}
+
 /**
  * Median per bin, pooling circular neighbours (b-w..b+w) until at least `minCount` values are in
  * the pool, so sparse bins borrow from their neighbours while well-filled bins keep sharp detail.
- * `map` is applied to each value before the median (e.g. Math.abs for a MAD). Writes the median to
- * out[b] and the pooled count to counts[b]. Empty data gives NaN.
+ * With `absolute` the medians are of absolute values (for a MAD). Writes the median to out[b] and
+ * the pooled count to counts[b]. Empty data gives NaN. Reorders values within each bin of
+ * `g.grouped` (and with `absolute` replaces them by their absolute values): medians do not care.
  */
 export function pooledBinMedians(
   g: BinGroups,
@@ -51,7 +79,13 @@ export function pooledBinMedians(
   absolute = false
 ): void {
   const { offsets, grouped, nBins } = g;
-  const scratch = new Float64Array(Math.max(grouped.length, 1));
+  if (absolute) {
+    for (let i = 0; i < grouped.length; i++) {
+      grouped[i] = Math.abs(grouped[i]);
+    }
+  }
+  // Only pooled bins need a copy; a well-filled bin is selected where it lies.
+  let scratch: Float64Array | undefined;
   const maxW = Math.max(0, Math.floor((nBins - 1) / 2));
   for (let b = 0; b < nBins; b++) {
     let w = 0;
@@ -60,11 +94,17 @@ export function pooledBinMedians(
       w++;
       total += binCount(offsets, nBins, b - w) + binCount(offsets, nBins, b + w);
     }
+    if (w === 0) {
+      out[b] = selectMedian(grouped, offsets[b], offsets[b + 1]);
+      counts[b] = total;
+      continue;
+    }
+    scratch ??= new Float64Array(Math.max(grouped.length, 1));
     let m = 0;
     for (let d = -w; d <= w; d++) {
       const bb = (((b + d) % nBins) + nBins) % nBins;
       for (let i = offsets[bb]; i < offsets[bb + 1]; i++) {
-        scratch[m++] = absolute ? Math.abs(grouped[i]) : grouped[i];
+        scratch[m++] = grouped[i];
       }
     }
     out[b] = selectMedian(scratch, 0, m);

@@ -158,7 +158,7 @@ export class SeasonalModel implements Model {
 export function fitSeasonal(series: Series, options: ModelOptions): SeasonalModel {
   const training = describeTraining(series);
   const step = training.stepMs > 0 ? training.stepMs : 60_000;
-  const detected = detectSeasonality(series, options.seasonality);
+  const detected = detectSeasonality(series, options.seasonality, training.stepMs);
   let nBins = 1;
   if (detected.kind !== 'none') {
     nBins = Math.min(MAX_BINS, Math.max(1, Math.round(detected.periodMs / step)));
