@@ -1,6 +1,7 @@
 import { ModelError } from './errors';
 import { resolveOptions } from './options';
-import type { DetectorKind, ModelOptions, SerializedModel, TrainingInfo } from './types';
+import type { DetectorKind, Model, ModelOptions, SerializedModel, TrainingInfo } from './types';
+import { LIBRARY_VERSION } from './version';
 
 /**
  * Checks the header every serialised model carries and returns it typed. `load()` of each
@@ -94,4 +95,15 @@ export function oneOf<T extends string>(m: Record<string, unknown>, key: string,
     throw new ModelError(`model field ${key} must be one of ${values.join(', ')}`);
   }
   return v as T;
+}
+
+/** The header every serialised model starts with; the counterpart of readHeader. */
+export function writeHeader(model: Model, formatVersion: number): SerializedModel {
+  return {
+    kind: model.kind,
+    formatVersion,
+    libraryVersion: LIBRARY_VERSION,
+    options: model.options,
+    training: model.training,
+  };
 }

@@ -1,11 +1,10 @@
 import { type BandCalibration, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
-import { num, readHeader } from '../serial';
+import { num, readHeader, writeHeader } from '../serial';
 import { MAD_TO_SIGMA, mad, median, normalQuantile, quantileSorted, sortedFinite } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { LIBRARY_VERSION } from '../version';
 import { AdaptiveFilter, type FilterConfig } from './filter';
 
 /**
@@ -155,11 +154,7 @@ export class AdaptiveModel implements Model {
 
   toJSON(): SerializedModel {
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       ...this.params,
     };
   }

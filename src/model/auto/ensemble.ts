@@ -1,7 +1,7 @@
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { resolutionFloor } from '../calibration';
-import { readHeader } from '../serial';
+import { readHeader, writeHeader } from '../serial';
 import { describeTraining } from '../training';
 import {
   allocScoreBuffers,
@@ -13,7 +13,6 @@ import {
   type SerializedModel,
   type TrainingInfo,
 } from '../types';
-import { LIBRARY_VERSION } from '../version';
 
 /**
  * Ensemble of detectors: a point is as unusual as the members find it ON AVERAGE.
@@ -172,11 +171,7 @@ export class EnsembleModel implements Model {
 
   toJSON(): SerializedModel {
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       weights: Array.from(this.weights),
       idle: this.idle,
       members: this.members.map((m) => m.toJSON()),

@@ -4,11 +4,10 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { detectSeasonality, type SeasonalityKind } from '../seasonality';
 import { seasonalMinTrainingPoints, strideSample } from '../seasonal/seasonal';
-import { f64, int, num, oneOf, readHeader } from '../serial';
+import { f64, int, num, oneOf, readHeader, writeHeader } from '../serial';
 import { MAD_TO_SIGMA, normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { LIBRARY_VERSION } from '../version';
 import { dampedSum, type HwParams } from './holtWinters';
 import { fitHoltWinters } from './fitHoltWinters';
 
@@ -99,11 +98,7 @@ export class EtsModel implements Model {
   toJSON(): SerializedModel {
     const p = this.params;
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       seasonality: p.seasonality,
       m: p.m,
       stepMs: p.stepMs,

@@ -1,10 +1,9 @@
 import { calibrateBand, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
-import { num, readHeader } from '../serial';
+import { num, readHeader, writeHeader } from '../serial';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { LIBRARY_VERSION } from '../version';
 import { RollingWindow } from '../zscore/rollingWindow';
 import { explainRow, type Contribution } from './attribution';
 import { checkSpec, computeFeatures, DEFAULT_FEATURE_SPEC, featureNames, type FeatureSpec } from './features';
@@ -108,11 +107,7 @@ export class IsolationForestModel implements Model {
   toJSON(): SerializedModel {
     const { spec, scaler, forest, map, bandUpper, bandLower } = this.parts;
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       spec: { ...spec },
       featureNames: [...this.featureNames],
       scaler: scaler.toJSON(),

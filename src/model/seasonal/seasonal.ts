@@ -4,11 +4,10 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { DAY_MS } from '../options';
 import { detectSeasonality, type SeasonalityKind } from '../seasonality';
-import { f64, int, num, oneOf, readHeader } from '../serial';
+import { f64, int, num, oneOf, readHeader, writeHeader } from '../serial';
 import { normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { LIBRARY_VERSION } from '../version';
 import { binOf, decompose } from './decompose';
 
 /**
@@ -96,11 +95,7 @@ export class SeasonalModel implements Model {
   toJSON(): SerializedModel {
     const p = this.params;
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       seasonality: p.seasonality,
       periodMs: p.periodMs,
       nBins: p.nBins,

@@ -1,10 +1,9 @@
 import { calibrateBand, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
-import { int, num, readHeader } from '../serial';
+import { int, num, readHeader, writeHeader } from '../serial';
 import { MAD_TO_SIGMA, mad, median, normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { LIBRARY_VERSION } from '../version';
 import { RollingWindow } from './rollingWindow';
 
 /**
@@ -56,11 +55,7 @@ export class ZScoreModel implements Model {
 
   toJSON(): SerializedModel {
     return {
-      kind: this.kind,
-      formatVersion: FORMAT_VERSION,
-      libraryVersion: LIBRARY_VERSION,
-      options: this.options,
-      training: this.training,
+      ...writeHeader(this, FORMAT_VERSION),
       ...this.params,
     };
   }
