@@ -24,3 +24,4 @@ export {
 } from './validate';
 export { formatDuration, parseDuration } from './duration';
 export { customHeaders } from './settings';
+export type * from './api';

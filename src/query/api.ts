@@ -1,0 +1,173 @@
+/**
+ * The JSON the data source's resource routes answer, as the browser sees it (backend CallResource
+ * → Grafana → `/api/datasources/uid/<uid>/resources/...`). The backend types its answers with these
+ * and the pages and editors read them, so the two faces agree on one contract without importing
+ * each other. Times are epoch milliseconds; numbers that are NaN in the model are `null` in JSON.
+ *
+ *   GET    /models                     → ModelListAnswer
+ *   GET    /models/<key>               → ModelAnswer
+ *   POST   /models/<key>/pin           → ModelAnswer            {"version": n}   Editor/Admin
+ *   POST   /models/<key>/unpin         → ModelAnswer                             Editor/Admin
+ *   POST   /models/<key>/rollback      → ModelAnswer                             Editor/Admin
+ *   POST   /models/<key>/train         → 202 JobAnswer           TrainRequest     Editor/Admin
+ *   DELETE /models/<key>               → DeleteAnswer                            Editor/Admin
+ *   GET    /jobs                       → JobListAnswer
+ *   GET    /jobs/<id>                  → JobAnswer
+ *   POST   /backtest                   → BacktestAnswer          BacktestRequest
+ *   GET    /prometheus/...             → Prometheus' own {status, data}
+ *
+ * Errors are `{ "message": string, ... }` with a 4xx/5xx status (Grafana shows `message`).
+ * Keys go in the path encoded with encodeURIComponent.
+ */
+import type { DetectorKind, ModelKind, ModelOptions } from '../model/types';
+import type { BacktestQuery } from './types';
+
+// --- models ---
+
+/** The descriptive parts stored with a key (what was queried, how). */
+export interface ModelKeyParts {
+  datasourceUid: string;
+  expr: string;
+  kind: string;
+  options: Record<string, unknown>;
+  labels: Record<string, string>;
+}
+
+export interface ModelVersion {
+  key: string;
+  version: number;
+  createdAtMs: number;
+  kind: DetectorKind;
+  formatVersion: number;
+  libraryVersion: string;
+  options: ModelOptions;
+  training: { fromMs: number; toMs: number; points: number; stepMs: number };
+  fingerprint: string;
+  fitStats: Record<string, unknown>;
+  byteSize: number;
+  pinned: boolean;
+  active: boolean;
+}
+
+export interface ModelSummary {
+  key: string;
+  activeVersion: number;
+  latestVersion: number;
+  pinnedVersion: number | null;
+  versionCount: number;
+  kind: DetectorKind;
+  lastTrainedMs: number;
+  parts: ModelKeyParts | null;
+}
+
+export interface ModelListAnswer {
+  items: ModelSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ModelAnswer {
+  key: string;
+  activeVersion: number;
+  latestVersion: number;
+  pinnedVersion: number | null;
+  active: ModelVersion;
+  /** Newest first. */
+  history: ModelVersion[];
+}
+
+export interface DeleteAnswer {
+  key: string;
+  deleted: true;
+  versionsRemoved: number;
+}
+
+// --- jobs (trainings run in the background and report progress) ---
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface TrainRequest {
+  /** Trailing history to train on (Prometheus duration); default: the key's own training window. */
+  trainingWindow?: string;
+}
+
+export interface Job {
+  id: string;
+  kind: 'train';
+  /** The model key the job trains. */
+  key: string;
+  state: JobState;
+  /** 0..1. */
+  progress: number;
+  /** What it is doing now, for people: "fetching 28d from Prometheus", "fitting seasonal", ... */
+  stage: string;
+  createdAtMs: number;
+  finishedAtMs?: number;
+  /** Why it failed. */
+  error?: string;
+  /** The version a finished training saved. */
+  version?: number;
+}
+
+export interface JobAnswer {
+  job: Job;
+}
+
+export interface JobListAnswer {
+  items: Job[];
+}
+
+// --- backtest ---
+
+/** A causal replay of a query over [fromMs, toMs]; the query's thresholds and `for` drive the summary. */
+export interface BacktestRequest {
+  query: Pick<BacktestQuery, 'expr' | 'model' | 'options' | 'thresholds' | 'for' | 'refitEvery'> &
+    Partial<Pick<BacktestQuery, 'step' | 'legendFormat'>>;
+  fromMs: number;
+  toMs: number;
+  /** Score smoothing window the alert rules use (duration); default "5m". */
+  smoothing?: string;
+}
+
+export interface BacktestSeries {
+  /** Display name (legendFormat applied). */
+  name: string;
+  labels: Record<string, string>;
+  t: number[];
+  value: Array<number | null>;
+  expected: Array<number | null>;
+  lower: Array<number | null>;
+  upper: Array<number | null>;
+  score: Array<number | null>;
+}
+
+export interface BacktestAlert {
+  /** Series name the alert fired on. */
+  series: string;
+  severity: string;
+  pendingFromMs: number;
+  fromMs: number;
+  toMs: number;
+  peakScore: number;
+}
+
+export interface BacktestThresholdSummary {
+  severity: string;
+  score: number;
+  forMs: number;
+  alerts: number;
+  alertsPerWeek: number;
+}
+
+export interface BacktestAnswer {
+  model: ModelKind;
+  fromMs: number;
+  toMs: number;
+  stepMs: number;
+  series: BacktestSeries[];
+  alerts: BacktestAlert[];
+  summary: BacktestThresholdSummary[];
+  /** Things the user should know (series dropped over the limit, warming up, gaps). */
+  notices: string[];
+}
