@@ -350,9 +350,13 @@ describe('/models', () => {
 });
 
 describe('other paths', () => {
-  it('train and backtest are not implemented yet: 501, not a misleading 405/404', async () => {
-    expect((await call('POST', `models/${enc(keyA)}/train`, { role: 'Editor' })).code).toBe(501);
-    expect((await call('POST', 'backtest', { role: 'Editor' })).code).toBe(501);
+  it('train of a key stored without its query: 409; backtest without a body: 400 (tests/backend/training.test.ts has the rest)', async () => {
+    const train = await call('POST', `models/${enc(keyA)}/train`, { role: 'Editor' });
+    expect(train.code).toBe(409);
+    expect(train.json.error).toMatch(/stored without its query/);
+    const bt = await call('POST', 'backtest', { role: 'Viewer' });
+    expect(bt.code).toBe(400);
+    expect(bt.json.error).toMatch(/needs a JSON body/);
   });
 
   it('odd paths, methods and bodies: one JSON answer each, never a crash', async () => {

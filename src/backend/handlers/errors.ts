@@ -5,6 +5,7 @@ import { PrometheusError } from '../../prometheus/decode';
 import type { QueryError } from '../../query/validate';
 import { StoreError } from '../../store';
 import type { DataResponse } from '../protocol/messages';
+import { BacktestLimitError } from './replay';
 import { SettingsError } from './settings';
 
 /** The status for a Prometheus failure: 400 for a bad query, 502/503/504 when Prometheus is unavailable. */
@@ -38,7 +39,7 @@ export function errorResponse(err: unknown): DataResponse {
   if (err instanceof PrometheusError) {
     return { status: prometheusStatus(err), error: err.message, errorSource: err.source };
   }
-  if (err instanceof SettingsError) {
+  if (err instanceof SettingsError || err instanceof BacktestLimitError) {
     return { status: 400, error: err.message, errorSource: 'plugin' };
   }
   if (err instanceof StoreError) {

@@ -49,19 +49,21 @@ export async function storedModel(store: ModelStore, key: string): Promise<Serie
 /**
  * Trains on `training` and saves the model as a new version. A model that is still warming up
  * (history too short for the requested kind, zscore standing in) is used but not saved, so the
- * real model is trained as soon as the history allows. `observer` hears of each training (metrics).
+ * real model is trained as soon as the history allows. `observer` hears of each training (metrics);
+ * `onSaving` is told when the fit is done and the save begins (job progress).
  */
 export async function trainAndSave(
   store: ModelStore,
   k: KeyInput,
   training: Series,
   fromMs: number,
-  observer?: TrainingObserver
+  observer?: TrainingObserver,
+  onSaving?: () => void
 ): Promise<SeriesModel> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const m = await fitAndSave(store, k, training, fromMs, started);
+    const m = await fitAndSave(store, k, training, fromMs, started, onSaving);
     observer?.training(
       k.kind,
       seconds(),
@@ -79,7 +81,8 @@ async function fitAndSave(
   k: KeyInput,
   training: Series,
   fromMs: number,
-  started: number
+  started: number,
+  onSaving?: () => void
 ): Promise<SeriesModel> {
   const fit = fitModel(k.kind, training, k.options, k.stepMs);
   if (!fit) {
@@ -89,6 +92,7 @@ async function fitAndSave(
   if (fit.warmingUp) {
     return { model: fit.model, origin: 'trained', note: `warming up: ${fit.reason} (not saved)` };
   }
+  onSaving?.();
   const version = await store.saveVersion(keyFor(k), fit.model, {
     fitStats: { reason: fit.reason, fitMs: Math.round(fitMs * 1000) / 1000, trainedForMs: fromMs },
     parts: keyParts(k),

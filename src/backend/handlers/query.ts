@@ -17,6 +17,7 @@ import {
   type QueryDataRequest,
   type QueryDataResponse,
 } from '../protocol/messages';
+import { backtestQuery } from './backtestQuery';
 import { errorResponse, validationResponse } from './errors';
 import { coldStart, keyFor, storedModel, trainAndSave, type KeyInput, type SeriesModel } from './models';
 import { outputFrames, type ScoredSeries } from './outputs';
@@ -125,13 +126,6 @@ async function runQuery(
   if (!v.ok) {
     return validationResponse(v.errors);
   }
-  if (v.query.queryType === 'backtest') {
-    return {
-      status: 501,
-      error: 'backtest queries are not answered by the backend yet: use queryType "anomaly"',
-      errorSource: 'plugin',
-    };
-  }
   const { fromEpochMS: from, toEpochMS: to } = q.timeRange;
   if (!(Number.isFinite(from) && Number.isFinite(to) && to >= from)) {
     return { status: 400, error: `invalid time range ${from}..${to}`, errorSource: 'plugin' };
@@ -139,6 +133,9 @@ async function runQuery(
   const maxDataPoints = q.maxDataPoints > 0 ? q.maxDataPoints : opts.defaultMaxDataPoints;
   const stepMs = v.stepMs ?? stepFor(from, to, maxDataPoints, Math.max(0, q.intervalMS), v.minStepMs ?? 0);
   const range = alignRange(from, to, stepMs);
+  if (v.query.queryType === 'backtest') {
+    return backtestQuery(instance, q.refId, v, range, stepMs, alert, ctx);
+  }
   return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts, metrics);
 }
 

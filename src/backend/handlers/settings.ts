@@ -186,6 +186,11 @@ export class InstanceCache {
     return store;
   }
 
+  /** The data source instances requests have used so far, with their latest settings. */
+  seen(): Instance[] {
+    return [...this.instances.values()].map((c) => c.instance);
+  }
+
   /** The model stores opened so far (by a request); none is opened by asking. */
   openStores(): ModelStore[] {
     return [...this.stores.values()];
