@@ -4,10 +4,12 @@
 // giving the alerts a live deployment would have fired. POST /backtest answers it as JSON and a
 // backtest query answers it as frames; both come from `replay` so they never disagree.
 //
-// The data starts one training window before `from`, so the replay is warm when the range begins.
+// The data starts one training window before `from` and the replay starts at `from` on it, so it is
+// warm when the range begins. Smoothing starts there too: the first points of the range are smoothed
+// over the range's own first scores only.
 
 import {
-  backtest,
+  backtestSteps,
   simulateAlerts,
   smoothScore,
   type AlertEvent,
@@ -127,6 +129,13 @@ export function checkReplayLimits(plan: ReplayPlan, limits = BACKTEST_LIMITS): v
   }
 }
 
+async function checkpoint(signal: AbortSignal): Promise<void> {
+  await yieldToEventLoop();
+  if (signal.aborted) {
+    throw new PrometheusError('the backtest was canceled', 'canceled');
+  }
+}
+
 function niceStepFor(rangeMs: number, maxPoints: number): number {
   const least = rangeMs / (maxPoints - 1);
   return NICE_STEPS_MS.find((s) => s >= least) ?? Math.ceil(least / 1000) * 1000;
@@ -160,17 +169,36 @@ export async function replay(
         `${rangePoints} points), the limit is ${limits.maxAnswerPoints}: use a larger step, a shorter range or fewer series`
     );
   }
+  const refits = Math.ceil((toMs - fromMs) / plan.refitEveryMs) + 1;
+  const windowPoints = Math.floor(plan.options.trainingWindowMs / stepMs);
+  const work = fetched.series.length * refits * windowPoints;
+  if (work > limits.maxFitPoints) {
+    throw new BacktestLimitError(
+      `the backtest would fit ${fetched.series.length} series × ${refits} refits on ${windowPoints} points each ` +
+        `(${work} points), the limit is ${limits.maxFitPoints}: refit less often (refitEvery ` +
+        `${formatDuration(plan.refitEveryMs)}), shorten the training window or the range, or use fewer series`
+    );
+  }
   const series: ReplayedSeries[] = [];
   const alerts: ReplayAlert[] = [];
   const counts = plan.rules.map(() => 0);
   let warming = 0;
   let unscored = 0;
   for (const s of fetched.series) {
-    const out = backtest(s.series, {
+    // The replay starts at `from` on the history before it; between fits (tens of ms each on a
+    // 28-day window) panels and alerts get the event loop.
+    const steps = backtestSteps(s.series, {
       model: plan.model,
       options: plan.options,
       refitEveryMs: plan.refitEveryMs,
+      startMs: fromMs,
     });
+    let step = steps.next();
+    while (!step.done) {
+      await checkpoint(signal);
+      step = steps.next();
+    }
+    const out = step.value;
     const from = lowerBound(s.series.t, fromMs);
     const name = plan.legendFormat ? formatLegend(plan.legendFormat, s.labels) : seriesName(s.labels);
     series.push({ labels: s.labels, name, series: s.series, from, out });
@@ -182,6 +210,9 @@ export async function replay(
       if (f >= 0) {
         anyScored = true;
         anyWarming ||= out.fits[f].warmingUp;
+      } else {
+        // Nothing scored it (too little history): a gap, not a score of 0.
+        out.score[i] = NaN;
       }
     }
     warming += anyWarming ? 1 : 0;
@@ -194,10 +225,7 @@ export async function replay(
       counts[r] += events.length;
       alerts.push(...events.map((ev) => ({ ...ev, series: name, labels: s.labels })));
     });
-    await yieldToEventLoop();
-    if (signal.aborted) {
-      throw new PrometheusError('the backtest was canceled', 'canceled');
-    }
+    await checkpoint(signal);
   }
   alerts.sort((a, b) => a.fromMs - b.fromMs || a.series.localeCompare(b.series));
   const weeks = (toMs - fromMs) / WEEK_MS;
