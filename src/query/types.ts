@@ -135,6 +135,10 @@ export interface VigilJsonData {
   serverName?: string;
   /** Where the backend's SQLite model store lives; default under Grafana's data directory. */
   modelStorePath?: string;
+  /** Most series one Prometheus range query of the backend may return. Default 10,000. */
+  maxSeriesPerQuery?: number;
+  /** Most samples one Prometheus range query of the backend may return over all series. Default 25,000,000. */
+  maxPointsPerQuery?: number;
   defaults?: QueryDefaults;
   /** httpHeaderName1, httpHeaderName2, ...: names of custom headers sent to Prometheus. */
   [httpHeaderName: `httpHeaderName${number}`]: string | undefined;
