@@ -142,6 +142,10 @@ export interface VigilJsonData {
    * default "24h"; "0" or "off" turns scheduled retraining off. See parseRetrainEvery.
    */
   retrainEvery?: string;
+  /** Most series one Prometheus range query of the backend may return. Default 10,000. */
+  maxSeriesPerQuery?: number;
+  /** Most samples one Prometheus range query of the backend may return over all series. Default 25,000,000. */
+  maxPointsPerQuery?: number;
   defaults?: QueryDefaults;
   /** httpHeaderName1, httpHeaderName2, ...: names of custom headers sent to Prometheus. */
   [httpHeaderName: `httpHeaderName${number}`]: string | undefined;

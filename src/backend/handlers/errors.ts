@@ -30,6 +30,9 @@ export function prometheusStatus(err: PrometheusError): number {
   }
 }
 
+const LIMIT_HINT =
+  ' (an admin can change this limit in the data source settings: maxSeriesPerQuery, maxPointsPerQuery)';
+
 export function validationResponse(errors: QueryError[]): DataResponse {
   const text = errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
   return { status: 400, error: `invalid query: ${text}`, errorSource: 'plugin' };
@@ -37,7 +40,9 @@ export function validationResponse(errors: QueryError[]): DataResponse {
 
 export function errorResponse(err: unknown): DataResponse {
   if (err instanceof PrometheusError) {
-    return { status: prometheusStatus(err), error: err.message, errorSource: err.source };
+    const hint =
+      err.errorType === 'limit' && /^too many (series|points: the query returns)/.test(err.message) ? LIMIT_HINT : '';
+    return { status: prometheusStatus(err), error: err.message + hint, errorSource: err.source };
   }
   if (err instanceof SettingsError || err instanceof BacktestLimitError) {
     return { status: 400, error: err.message, errorSource: 'plugin' };

@@ -19,7 +19,16 @@ import {
 } from '../protocol/messages';
 import { backtestQuery } from './backtestQuery';
 import { errorResponse, validationResponse } from './errors';
-import { coldStart, keyFor, storedModel, trainAndSave, type KeyInput, type SeriesModel } from './models';
+import {
+  coldStart,
+  keyFor,
+  needsTraining,
+  retrainedNote,
+  storedModel,
+  trainAndSave,
+  type KeyInput,
+  type SeriesModel,
+} from './models';
 import { outputFrames, type ScoredSeries } from './outputs';
 import { errorKind, type VigilMetrics } from './telemetry';
 import { mapLimit, yieldToEventLoop } from './pool';
@@ -182,7 +191,10 @@ async function scoreQuery(
     models.push(await storedModel(store, keyFor(keyOf(s.labels))));
   }
 
-  const missing = result.series.map((_, i) => i).filter((i) => models[i] === undefined);
+  // Panels train where nothing loads; alerts never wait on a training and take a cold start instead.
+  const missing = result.series
+    .map((_, i) => i)
+    .filter((i) => (alert ? models[i]?.model === undefined : needsTraining(models[i])));
   if (missing.length > 0 && !alert) {
     // One query for the training window of every series that has no model yet.
     const trainEnd = range.startMs - stepMs;
@@ -195,7 +207,11 @@ async function scoreQuery(
     for (const [n, i] of missing.entries()) {
       const s = result.series[i];
       const history = byName.get(seriesName(s.labels)) ?? before(s.series, range.startMs);
+      const corrupt = models[i]?.corrupt;
       models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs, metrics);
+      if (corrupt) {
+        models[i] = { ...models[i]!, note: retrainedNote(corrupt, models[i]!) };
+      }
       if (n % 50 === 49) {
         await checkpoint(ctx);
       }
@@ -203,7 +219,11 @@ async function scoreQuery(
   } else if (missing.length > 0) {
     for (const i of missing) {
       const s = result.series[i];
+      const note = models[i]?.note;
       models[i] = coldStart(keyOf(s.labels), before(s.series, range.startMs), s.series);
+      if (note) {
+        models[i] = { ...models[i]!, note: models[i]!.note ? `${note}; ${models[i]!.note}` : note };
+      }
     }
   }
 
