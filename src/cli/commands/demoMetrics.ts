@@ -101,10 +101,10 @@ function serve(args: ParsedArgs, log: (line: string) => void): void {
   const schedule = scheduleFromArgs(args);
   // The command interface is synchronous: the listening server keeps the process alive, and a
   // failure to listen (port taken) is reported here and ends the process with status 1.
-  startDemoMetricsServer({ schedule, port, host }).then(
+  startDemoMetricsServer({ schedule, port, host, log }).then(
     (server) => {
       log(
-        `vigil demo metrics on ${host}:${server.port} (anchor ${new Date(schedule.anchorMs).toISOString()}, seed ${schedule.seed}): /metrics /incidents /healthz`
+        `vigil demo metrics on ${host}:${server.port} (anchor ${new Date(schedule.anchorMs).toISOString()}, seed ${schedule.seed}): /metrics /incidents /alerts /healthz`
       );
       const stop = () => {
         void server.close().then(() => process.exit(0));

@@ -120,6 +120,36 @@ describe('demo metrics server', () => {
   });
 });
 
+describe('alert sink', () => {
+  it('records Grafana webhook notifications per severity and lists them', async () => {
+    const lines: string[] = [];
+    const server = await startDemoMetricsServer({ schedule, port: 0, host: '127.0.0.1', log: (l) => lines.push(l) });
+    try {
+      const payload = {
+        status: 'firing',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'Checkout p95 latency anomalous (critical)', severity: 'critical' },
+          },
+        ],
+      };
+      const post = (p: string, body: string) => fetch(`${server.url}${p}`, { method: 'POST', body });
+      expect((await post('/alerts/critical', JSON.stringify(payload))).status).toBe(200);
+      expect((await post('/alerts/warning', 'not json')).status).toBe(400);
+      expect((await post('/alerts/a/b', '{}')).status).toBe(405);
+      const listed = (await (await fetch(`${server.url}/alerts`)).json()) as {
+        received: Array<{ severity: string; status: string; alerts: unknown[] }>;
+      };
+      expect(listed.received).toHaveLength(1);
+      expect(listed.received[0]).toMatchObject({ severity: 'critical', status: 'firing', alerts: payload.alerts });
+      expect(lines).toEqual(['alert critical firing: 1 alert(s) Checkout p95 latency anomalous (critical)']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('vigil demo-metrics', () => {
   const run = (argv: string[]) => {
     const out: string[] = [];
