@@ -38,12 +38,19 @@ describe('live schedule', () => {
     expect(first.filter((i) => i.kind === 'blip').every((i) => !i.shouldPage)).toBe(true);
   });
 
-  it('repeats into the past, so a 14-day history holds earlier occurrences off the daily grid', () => {
+  it('repeats every 8 days and 1 hour, with one earlier occurrence in the history', () => {
     const past = liveIncidents(schedule, schedule.anchorMs - 14 * DAY_MS, schedule.anchorMs);
     const leaks = past.filter((i) => i.kind === 'memory_leak');
-    expect(leaks.length).toBe(4);
-    const hours = new Set(leaks.map((i) => hourOfDay(i.fromMs)));
-    expect(hours.size).toBe(leaks.length);
+    expect(leaks.map((i) => i.fromMs)).toEqual([schedule.anchorMs - LIVE_PERIOD_MS + 5 * MINUTE_MS]);
+    expect(liveIncidents(schedule, schedule.anchorMs - 100 * DAY_MS, schedule.anchorMs - 9 * DAY_MS)).toEqual(
+      liveIncidents(schedule, schedule.anchorMs - 100 * DAY_MS, schedule.anchorMs - 9 * DAY_MS).filter(
+        (i) => i.kind === 'normal'
+      )
+    );
+    const ahead = liveIncidents(schedule, schedule.anchorMs, schedule.anchorMs + 30 * DAY_MS);
+    const hours = ahead.filter((i) => i.kind === 'memory_leak').map((i) => hourOfDay(i.fromMs));
+    expect(hours.length).toBe(4);
+    expect(new Set(hours).size).toBe(hours.length);
     const ramps = past.filter((i) => i.kind === 'normal');
     expect(ramps.length).toBe(2);
     expect(ramps.every((r) => dayOfWeek(r.fromMs) === 0 && hourOfDay(r.fromMs) === 7)).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * The demo on a wall clock: the same signals as the bulk generator, with the scripted incidents on
  * a repeating schedule anchored at the stack's start, so a user sees each of them within the first
- * hour, and the history before the start carries earlier occurrences of the same schedule.
+ * hour, and the history before the start carries an earlier occurrence of the same schedule.
  *
  * Every value is a pure function of (schedule, instant): a restarted server that keeps its anchor
  * continues where it left off, and a backfill of the past agrees with a live scrape at the same
@@ -22,11 +22,11 @@ export interface LiveSchedule {
 }
 
 /**
- * The schedule repeats every 73 hours. Not a whole number of days, so an incident moves through
- * the time of day and a daily or weekly model never sees it twice in the same seasonal bin and
- * learns it as normal; short enough that the 14-day history holds four earlier occurrences.
+ * The schedule repeats every 8 days and 1 hour: a 14-day training window then holds at most two
+ * occurrences of an incident, so a model does not learn it as normal (with one every 73 hours the
+ * bands widened until the leak no longer paged), and each repeat falls at another hour and weekday.
  */
-export const LIVE_PERIOD_MS = 73 * HOUR_MS;
+export const LIVE_PERIOD_MS = 193 * HOUR_MS;
 
 /** Offsets from the anchor (and from every period after it), chosen so all start within the first hour. */
 export const LIVE_OFFSETS = Object.freeze({
@@ -39,6 +39,12 @@ export const LIVE_OFFSETS = Object.freeze({
   /** Memory grows 700 MiB over 8 hours until a restart: pages once the growth leaves the band. */
   leak: { offsetMs: 5 * MINUTE_MS, durationMs: 8 * HOUR_MS },
 });
+
+/**
+ * The history holds one earlier occurrence of each incident (8 days before the start), so the
+ * Backtest page has something to replay; none before it, so the models train on mostly clean data.
+ */
+export const PAST_OCCURRENCES = 1;
 
 type ScheduledKind = keyof typeof LIVE_OFFSETS;
 
@@ -54,10 +60,13 @@ export function checkSchedule(schedule: LiveSchedule): void {
   }
 }
 
-/** The occurrence of `kind` in force at tMs: the latest that has started, so a finished leak still resets memory. */
+/**
+ * The occurrence of `kind` in force at tMs: the latest that has started, so a finished leak still
+ * resets memory; before the first occurrence, the first (still in the future).
+ */
 function occurrence(schedule: LiveSchedule, kind: ScheduledKind, tMs: number): Window {
   const { offsetMs, durationMs } = LIVE_OFFSETS[kind];
-  const k = floor((tMs - schedule.anchorMs - offsetMs) / LIVE_PERIOD_MS);
+  const k = Math.max(-PAST_OCCURRENCES, floor((tMs - schedule.anchorMs - offsetMs) / LIVE_PERIOD_MS));
   const fromMs = schedule.anchorMs + k * LIVE_PERIOD_MS + offsetMs;
   return { fromMs, toMs: fromMs + durationMs };
 }
@@ -125,7 +134,10 @@ export function liveIncidents(schedule: LiveSchedule, fromMs: number, toMs: numb
   const out: LiveIncident[] = [];
   for (const { kind, incident } of INCIDENTS) {
     const { offsetMs, durationMs } = LIVE_OFFSETS[kind];
-    const first = floor((fromMs - durationMs - schedule.anchorMs - offsetMs) / LIVE_PERIOD_MS);
+    const first = Math.max(
+      -PAST_OCCURRENCES,
+      floor((fromMs - durationMs - schedule.anchorMs - offsetMs) / LIVE_PERIOD_MS)
+    );
     for (let k = first; ; k++) {
       const start = schedule.anchorMs + k * LIVE_PERIOD_MS + offsetMs;
       if (start >= toMs) {

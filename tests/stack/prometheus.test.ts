@@ -17,7 +17,9 @@ import { asList, asObj, ROOT } from './files';
 jest.setTimeout(120_000);
 
 const BIN = path.join(ROOT, 'bin/vigil.js');
-const DAYS = 5;
+// Enough for the one earlier occurrence of the incidents (8 days and 1 hour back) and a day before it.
+const DAYS = 10;
+const STEP_MS = 120_000;
 const HOUR = 3_600_000;
 const MIB = 2 ** 20;
 
@@ -119,6 +121,8 @@ beforeAll(async () => {
     'backfill',
     '--days',
     String(DAYS),
+    '--step',
+    '2m',
     '--out',
     history,
     '--anchor-file',
@@ -194,18 +198,18 @@ afterAll(async () => {
 });
 
 describe('the stack data path (CLI backfill + promtool + Prometheus + live demo server)', () => {
-  it('serves the backfilled history bit for bit, every minute of every demo series', async () => {
+  it('serves the backfilled history bit for bit, every sample of every demo series', async () => {
     const from = schedule.anchorMs - DAYS * 24 * HOUR;
-    const to = schedule.anchorMs - 60_000;
+    const to = schedule.anchorMs - STEP_MS;
     for (const [id, name] of Object.entries(METRIC) as Array<[DemoSeriesId, string]>) {
       // query_range caps at 11,000 points: ask per day.
       let points = 0;
       const mismatches: string[] = [];
       for (let day = 0; day < DAYS; day++) {
         const start = from + day * 24 * HOUR;
-        const end = Math.min(start + 24 * HOUR - 60_000, to);
+        const end = Math.min(start + 24 * HOUR - STEP_MS, to);
         const r = await promQuery(
-          `query_range?query=${encodeURIComponent(`${name}{job="checkout"}`)}&start=${start / 1000}&end=${end / 1000}&step=60`
+          `query_range?query=${encodeURIComponent(`${name}{job="checkout"}`)}&start=${start / 1000}&end=${end / 1000}&step=${STEP_MS / 1000}`
         );
         expect(r).toHaveLength(1);
         for (const [ts, v] of r[0].values!) {
@@ -217,7 +221,7 @@ describe('the stack data path (CLI backfill + promtool + Prometheus + live demo 
         }
       }
       expect(mismatches.slice(0, 5)).toEqual([]);
-      expect(points).toBe(DAYS * 1440);
+      expect(points).toBe((DAYS * 24 * HOUR) / STEP_MS);
     }
   });
 
@@ -262,12 +266,12 @@ describe('the stack data path (CLI backfill + promtool + Prometheus + live demo 
     const atRestart = await scalarAt(`avg_over_time(${MEMORY}[30m])`, leak.toMs + 30 * 60_000);
     const beforeLeak = await scalarAt(`avg_over_time(${MEMORY}[30m])`, leak.fromMs);
     expect(atRestart).toBeLessThan(beforeLeak + 100 * MIB);
-    // The ground truth series marks the leak minute by minute.
+    // The ground truth series marks every sample of the leak.
     const marked = await scalarAt(
       `sum_over_time(vigil_demo_incident{kind="memory_leak"}[${(leak.toMs - leak.fromMs) / 60_000}m])`,
       leak.toMs - 1
     );
-    expect(marked).toBe((leak.toMs - leak.fromMs) / 60_000);
+    expect(marked).toBe((leak.toMs - leak.fromMs) / STEP_MS);
 
     // p95 during the degradation against the same 40 minutes a day earlier.
     const lat = METRIC.latency_p95;
@@ -275,7 +279,7 @@ describe('the stack data path (CLI backfill + promtool + Prometheus + live demo 
     const usual = await scalarAt(`avg_over_time(${lat}[40m])`, deg.toMs - 10 * 60_000 - 24 * HOUR);
     expect(during / usual).toBeGreaterThan(2);
 
-    // The blip: a 4x spike for two samples, gone a few minutes later.
+    // The blip: a 4x spike (one sample at this step), gone a few minutes later.
     const spike = await scalarAt(`max_over_time(${lat}[2m])`, blip.toMs - 1);
     const before = await scalarAt(`avg_over_time(${lat}[30m])`, blip.fromMs - 1);
     const after = await scalarAt(`avg_over_time(${lat}[10m])`, blip.toMs + 15 * 60_000);

@@ -65,7 +65,7 @@ describe('demo metrics exposition', () => {
 
   it('marks the incidents of the history in the ground-truth series', () => {
     let text = '';
-    const from = schedule.anchorMs - 4 * 86_400_000;
+    const from = schedule.anchorMs - 9 * 86_400_000;
     writeOpenMetricsHistory(schedule, from, schedule.anchorMs, 60_000, (c) => (text += c));
     const leakOn = samples(text.replace('# EOF\n', '')).filter(
       (r) => r.name === INCIDENT_METRIC && r.head.includes('memory_leak') && r.value === 1
