@@ -1,17 +1,21 @@
 import React from 'react';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { configure, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeVigilBackend, FAKE_UID } from '../../components/resources/fakeBackend';
+import { FakeVigilBackend, FAKE_UID } from '../../components/testing/fakeBackend';
+import { stubCanvasText } from '../../components/testing/canvas';
 import { backendSrvTransport, makeResources } from '../../components/resources';
 import { ModelsView } from './ModelsView';
 
 jest.setTimeout(30_000);
+beforeAll(stubCanvasText);
+// Rendering @grafana/ui in jsdom on a busy 2-core machine can take seconds: wait, do not flake.
+configure({ asyncUtilTimeout: 10_000 });
 
-function setup(configure: (b: FakeVigilBackend) => void = () => {}) {
+function setup(tweak: (b: FakeVigilBackend) => void = () => {}) {
   const backend = new FakeVigilBackend();
   const api = backend.addModel('rate(http_requests_total[5m])', { job: 'api', instance: 'a:9100' }, 'seasonal', 2);
   const worker = backend.addModel('process_resident_memory_bytes', { job: 'worker' }, 'ets', 1);
-  configure(backend);
+  tweak(backend);
   const resources = makeResources(backendSrvTransport(FAKE_UID, backend.srv));
   render(<ModelsView resources={resources} pollMs={5} />);
   return { backend, api, worker, user: userEvent.setup({ skipHover: true }) };

@@ -22,6 +22,8 @@ import type { DetectorKind } from '../../model/types';
 
 export interface RecordedCall {
   method: string;
+  /** The whole URL the client asked Grafana for. */
+  url: string;
   /** Path below `/resources/`, still encoded. */
   path: string;
   params?: Record<string, unknown>;
@@ -79,6 +81,8 @@ export class FakeVigilBackend {
   role: 'Viewer' | 'Editor' | 'Admin' = 'Editor';
   /** How many more steps trainings may take (each poll takes one); lets a test hold a stage. */
   trainingSteps = Infinity;
+  /** Answer POST /backtest with this error status and message (e.g. Prometheus refusing the PromQL). */
+  failBacktest?: [number, string];
   /** Make the next training fail at its second stage with this error. */
   failTraining?: string;
   private models = new Map<string, FakeModel>();
@@ -103,7 +107,7 @@ export class FakeVigilBackend {
       const timer = setTimeout(() => {
         const path = o.url.replace(/^\/api\/datasources\/uid\/[^/]+\/resources\//, '');
         const method = (o.method ?? 'GET').toUpperCase();
-        this.calls.push({ method, path, params: o.params, body: o.data });
+        this.calls.push({ method, url: o.url, path, params: o.params, body: o.data });
         const [status, data] = this.route(method, path, o.params ?? {}, o.data);
         if (status >= 400) {
           sub.error({ status, data, statusText: 'error', config: o });
@@ -130,6 +134,9 @@ export class FakeVigilBackend {
       return entry ? [200, { job: this.advance(entry) }] : fail(404, `no job ${job[1]}`);
     }
     if (path === 'backtest' && method === 'POST') {
+      if (this.failBacktest) {
+        return fail(...this.failBacktest);
+      }
       return [200, fakeBacktest(body as BacktestRequest)];
     }
     const m = /^models\/([^/]+)(?:\/(pin|unpin|rollback|train))?$/.exec(path);
@@ -256,7 +263,8 @@ export function fakeBacktest(req: BacktestRequest): BacktestAnswer {
     const expected = t.map((x) => 100 + 20 * Math.sin((2 * Math.PI * (x % DAY)) / DAY));
     const incident = (i: number) => (s === 0 ? i > n * 0.4 && i < n * 0.4 + 48 : i > n * 0.7 && i < n * 0.7 + 2);
     const score = t.map((_, i) => (incident(i) ? 3 : 0.2 + 0.1 * ((i * 7) % 5)));
-    const value = expected.map((e, i) => (i === 3 ? null : e + score[i] * 10));
+    // A scrape outage of 2% of the range: a gap the chart must show.
+    const value = expected.map((e, i) => (i >= n * 0.1 && i < n * 0.12 ? null : e + score[i] * 10));
     series.push({
       name,
       labels: { job: name },
