@@ -3,6 +3,7 @@
 // field named after the output. Notices go on the very first frame only.
 
 import type { ScoreBuffers, Series } from '../../model';
+import { anomalyValues } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
 import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
 
@@ -53,15 +54,8 @@ function pick(field: FieldOutput, s: ScoredSeries): Float64Array {
     case 'upper':
     case 'score':
       return s.out[field].subarray(s.from);
-    case 'anomalies': {
-      const v = s.series.v.subarray(s.from);
-      const score = s.out.score.subarray(s.from);
-      const out = new Float64Array(v.length);
-      for (let i = 0; i < v.length; i++) {
-        out[i] = score[i] > 1 ? v[i] : NaN;
-      }
-      return out;
-    }
+    case 'anomalies':
+      return anomalyValues(s.series.v.subarray(s.from), s.out.score.subarray(s.from));
   }
 }
 
