@@ -17,6 +17,9 @@ import {
 } from '../model/types';
 import { lowerBound } from '../model/training';
 
+/** maxDataPoints when Grafana sends none. */
+export const DEFAULT_MAX_DATA_POINTS = 1000;
+
 /** Points before the requested range handed to the model as context (capped by the training window). */
 export const DEFAULT_CONTEXT_POINTS = 2048;
 
@@ -116,4 +119,14 @@ export function trainAndScore(
 ): FreshScores {
   const fit = fitSeries(kind, history, options, stepMs);
   return { fit, ...scoreSeries(fit?.model, scored, rangeStartMs) };
+}
+
+/** Grafana's Prometheus legend: `{{label}}` replaced by the label's value ('' when absent). */
+export function formatLegend(format: string, labels: Record<string, string>): string {
+  return format.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
+}
+
+/** A series' display name for one output, as both faces set it from the query's legendFormat. */
+export function displayName(legend: string, output: string): string {
+  return output === 'value' ? legend : `${legend} ${output}`;
 }

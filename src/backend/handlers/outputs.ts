@@ -3,7 +3,7 @@
 // field named after the output. Notices go on the very first frame only.
 
 import type { ScoreBuffers, Series } from '../../model';
-import { anomalyValues } from '../../query/execute';
+import { anomalyValues, displayName, formatLegend } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
 import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
 
@@ -36,7 +36,7 @@ export function outputFrames(
         t: s.series.t.subarray(s.from),
         values: pick(field, s),
         ...(legend !== undefined && {
-          config: { displayNameFromDS: field === 'value' ? legend : `${legend} ${field}` },
+          config: { displayNameFromDS: displayName(legend, field) },
         }),
       };
     });
@@ -57,9 +57,4 @@ function pick(field: FieldOutput, s: ScoredSeries): Float64Array {
     case 'anomalies':
       return anomalyValues(s.series.v.subarray(s.from), s.out.score.subarray(s.from));
   }
-}
-
-/** Grafana's Prometheus legend: `{{label}}` replaced by the label's value ('' when absent). */
-export function formatLegend(format: string, labels: Record<string, string>): string {
-  return format.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
 }

@@ -8,7 +8,14 @@ import { alignRange, stepFor } from '../../prometheus/client';
 import { PrometheusError, seriesName } from '../../prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 import type { FieldOutput } from '../../query/types';
-import { executionRanges, pointsBefore, scoreSeries, trainingHistory } from '../../query/execute';
+import {
+  DEFAULT_CONTEXT_POINTS,
+  DEFAULT_MAX_DATA_POINTS,
+  executionRanges,
+  pointsBefore,
+  scoreSeries,
+  trainingHistory,
+} from '../../query/execute';
 import { encodeFrames, type Notice } from '../frames';
 import {
   header,
@@ -34,7 +41,11 @@ export interface QueryOptions {
   defaultMaxDataPoints?: number;
 }
 
-const DEFAULTS: Required<QueryOptions> = { concurrency: 4, contextPoints: 2048, defaultMaxDataPoints: 1000 };
+const DEFAULTS: Required<QueryOptions> = {
+  concurrency: 4,
+  contextPoints: DEFAULT_CONTEXT_POINTS,
+  defaultMaxDataPoints: DEFAULT_MAX_DATA_POINTS,
+};
 
 /** Grafana sets `FromAlert: true` on alert rule evaluations (header names compared case-insensitively). */
 export function isAlertRequest(req: QueryDataRequest): boolean {
