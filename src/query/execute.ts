@@ -130,3 +130,14 @@ export function formatLegend(format: string, labels: Record<string, string>): st
 export function displayName(legend: string, output: string): string {
   return output === 'value' ? legend : `${legend} ${output}`;
 }
+
+/** Which model scored a series; on every value field's config.custom under MODEL_INFO_KEY. */
+export interface SeriesModelInfo {
+  /** The fitted detector kind (e.g. "ensemble" for auto); absent when nothing could be trained. */
+  kind?: string;
+  /** The stored version; absent for models not saved (browser, warming up, cold start). */
+  version?: number;
+}
+
+/** Namespaced so panel plugins, which read their own options from config.custom, never collide with it. */
+export const MODEL_INFO_KEY = 'vigilModel';

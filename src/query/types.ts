@@ -135,6 +135,8 @@ export interface VigilJsonData {
   serverName?: string;
   /** Where the backend's SQLite model store lives; default under Grafana's data directory. */
   modelStorePath?: string;
+  /** How often the backend retrains stored models on fresh data (duration, e.g. 1d); unset: never on a schedule. */
+  retrainEvery?: string;
   defaults?: QueryDefaults;
   /** httpHeaderName1, httpHeaderName2, ...: names of custom headers sent to Prometheus. */
   [httpHeaderName: `httpHeaderName${number}`]: string | undefined;

@@ -3,7 +3,7 @@
 // field named after the output. Notices go on the very first frame only.
 
 import type { ScoreBuffers, Series } from '../../model';
-import { anomalyValues, displayName, formatLegend } from '../../query/execute';
+import { anomalyValues, displayName, formatLegend, MODEL_INFO_KEY, type SeriesModelInfo } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
 import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
 
@@ -14,6 +14,8 @@ export interface ScoredSeries {
   from: number;
   /** Outputs for indices >= from (NaN where nothing could score). */
   out: ScoreBuffers;
+  /** The model that scored the series: annotations name it (kind and stored version). */
+  model?: SeriesModelInfo;
 }
 
 export function outputFrames(
@@ -35,8 +37,11 @@ export function outputFrames(
         labels: s.labels,
         t: s.series.t.subarray(s.from),
         values: pick(field, s),
-        ...(legend !== undefined && {
-          config: { displayNameFromDS: displayName(legend, field) },
+        ...((legend !== undefined || s.model) && {
+          config: {
+            ...(legend !== undefined && { displayNameFromDS: displayName(legend, field) }),
+            ...(s.model && { custom: { [MODEL_INFO_KEY]: s.model } }),
+          },
         }),
       };
     });

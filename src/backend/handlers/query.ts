@@ -224,7 +224,7 @@ async function scoreQuery(
     if (m.model) {
       metrics?.scores(v.query.model, out.score, from);
     }
-    scored.push({ labels: s.labels, series: s.series, from, out });
+    scored.push({ labels: s.labels, series: s.series, from, out, model: { kind: m.model?.kind, version: m.version } });
     if (i % 50 === 49) {
       await checkpoint(ctx);
     }

@@ -5,7 +5,7 @@
  * gaps (NaN) are null; notices and custom metadata on the very first frame only.
  */
 import { DataFrameType, FieldType, type DataFrame, type QueryResultMetaNotice } from '@grafana/data';
-import { anomalyValues, displayName, formatLegend } from '../../query/execute';
+import { anomalyValues, displayName, formatLegend, MODEL_INFO_KEY } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
 import type { ValidQuery } from '../../query/validate';
 import { seriesName } from '../../prometheus/decode';
@@ -43,7 +43,10 @@ export function browserFrames(refId: string, v: ValidQuery, result: BrowserResul
             type: FieldType.number,
             values,
             labels: s.labels,
-            config: legend !== undefined ? { displayNameFromDS: displayName(legend, field) } : {},
+            config: {
+              ...(legend !== undefined && { displayNameFromDS: displayName(legend, field) }),
+              ...(s.fit && { custom: { [MODEL_INFO_KEY]: { kind: s.fit.kind } } }),
+            },
           },
         ],
       });
