@@ -213,10 +213,11 @@ export class DataSource extends DataSourceWithBackend<VigilQuery, VigilDataSourc
         getBackendSrv().fetch<unknown>({
           url,
           method: call.method,
-          ...(call.body !== undefined && {
-            data: call.body,
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          }),
+          headers: {
+            ...this.getRequestHeaders(),
+            ...(call.body !== undefined && { 'Content-Type': 'application/x-www-form-urlencoded' }),
+          },
+          ...(call.body !== undefined && { data: call.body }),
           showErrorAlert: false,
           showSuccessAlert: false,
           ...(call.signal && { abortSignal: call.signal }),
