@@ -27,7 +27,8 @@ async function startWorker(): Promise<Worker | undefined> {
     return undefined;
   }
   try {
-    const { spawnWorker } = await import('./spawnWorker');
+    // Eager: bundled into the data source's module.js, so no extra chunk has to be found at runtime.
+    const { spawnWorker } = await import(/* webpackMode: "eager" */ './spawnWorker');
     const worker = spawnWorker();
     worker.onmessage = (event: MessageEvent<Reply>) => {
       const p = pending.get(event.data.id);
