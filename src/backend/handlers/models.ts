@@ -2,6 +2,7 @@
 // or, for alert evaluations, a cold-start zscore model that is never saved.
 
 import { fitModel, type Model, type ModelKind, type ModelOptions, type Series } from '../../model';
+import { fitSeries } from '../../query/execute';
 import { CorruptModelError, seriesKey, type ModelStore, type SeriesKeyParts } from '../../store';
 import type { TrainingObserver } from './telemetry';
 
@@ -129,7 +130,7 @@ async function fitAndSave(
   started: number,
   onSaving?: () => void
 ): Promise<SeriesModel> {
-  const fit = fitModel(k.kind, training, k.options, k.stepMs);
+  const fit = fitSeries(k.kind, training, k.options, k.stepMs);
   if (!fit) {
     return { origin: 'none', note: 'not enough data to train a model (fewer than 10 points)' };
   }

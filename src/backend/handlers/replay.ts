@@ -25,7 +25,7 @@ import { PrometheusError, seriesName } from '../../prometheus/decode';
 import { BACKTEST_LIMITS, type BacktestThresholdSummary } from '../../query/api';
 import { formatDuration } from '../../query/duration';
 import type { ValidQuery } from '../../query/validate';
-import { formatLegend } from './outputs';
+import { formatLegend } from '../../query/execute';
 import { yieldToEventLoop } from './pool';
 
 const WEEK_MS = 7 * 86_400_000;
