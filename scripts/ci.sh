@@ -2,6 +2,7 @@
 # Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
 #   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
 #                    prometheus (prometheus + promtool: tests/prometheus runs a real server on backfilled data)
+#                    openssl, apache2-utils (htpasswd): the TLS + basic auth Prometheus of tests/conformance
 #                    golang-go if no Go is installed (tests/conformance, tests/frames; their go.mod names
 #                    the Go release they need, which `go` then fetches from the Go module proxy)
 #   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

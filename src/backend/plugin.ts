@@ -74,7 +74,7 @@ export async function runPlugin(): Promise<void> {
   const registry = new MetricsRegistry();
   registerProcessMetrics(registry, startedAtMs);
   const stats = new RequestStats(registry);
-  const handlers = createHandlers({ registry, version: version(), startedAtMs });
+  const handlers = createHandlers({ registry, version: version(), startedAtMs, logger });
 
   let stopping = false;
   const stop = (reason: string) => {
@@ -83,8 +83,8 @@ export async function runPlugin(): Promise<void> {
     }
     stopping = true;
     logger.info('shutting down', { reason });
-    void server
-      .shutdown(SHUTDOWN_GRACE_MS)
+    // Background trainings stop alongside the in-flight calls, within the same grace period.
+    void Promise.all([server.shutdown(SHUTDOWN_GRACE_MS), handlers.stopBackground()])
       .then(() => handlers.close())
       .then(() => {
         logger.info('stopped');

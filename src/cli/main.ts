@@ -1,6 +1,7 @@
 import { formatHelp, parseArgs, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { BACKTEST_FLAGS, runBacktest } from './commands/backtest';
 import { DEMO_FLAGS, runDemo } from './commands/demo';
+import { DEMO_METRICS_FLAGS, runDemoMetrics } from './commands/demoMetrics';
 import { EVAL_FLAGS, runEval } from './commands/eval';
 import { LIBRARY_VERSION } from '../model/version';
 
@@ -30,12 +31,18 @@ const COMMANDS: Record<string, Command> = {
     flags: DEMO_FLAGS,
     run: runDemo,
   },
+  'demo-metrics': {
+    summary: 'serve the demo metrics live, or write their history for promtool',
+    usage: 'vigil demo-metrics serve [--port 9101] | backfill --out FILE [--days 14] [options]',
+    flags: DEMO_METRICS_FLAGS,
+    run: runDemoMetrics,
+  },
 };
 
 function usage(): string {
   const lines = ['usage: vigil <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) {
-    lines.push(`  ${name.padEnd(10)}${c.summary}`);
+    lines.push(`  ${name.padEnd(14)}${c.summary}`);
   }
   lines.push('', 'run `vigil <command> --help` for its options');
   return lines.join('\n');

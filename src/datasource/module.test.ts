@@ -9,8 +9,9 @@ describe('data source module', () => {
     expect(plugin.components.ConfigEditor).toBe(ConfigEditor);
   });
 
-  it('declares a backend data source that supports alerting', () => {
+  it('declares a backend data source that supports alerting and annotations', () => {
     expect(pluginJson).toMatchObject({
+      annotations: true,
       type: 'datasource',
       id: 'vigil-anomaly-datasource',
       backend: true,

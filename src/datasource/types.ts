@@ -1,24 +1,17 @@
-import { DataSourceJsonData } from '@grafana/data';
-import { DataQuery } from '@grafana/schema';
+import type { DataSourceJsonData } from '@grafana/data';
+import type { VigilJsonData, VigilQuery, VigilSecureJsonData } from '../query/types';
 
-// Placeholder query model: the real schema (types, defaults, validation, migration) lives in src/query.
-export interface VigilQuery extends DataQuery {
-  /** PromQL expression whose series are scored. */
-  expr: string;
-  /** Model kind or stored model id; empty means the data source default. */
-  model?: string;
-}
+// The query and settings schema is src/query's (shared with the backend); these add Grafana's view.
+export type { VigilQuery, VigilSecureJsonData };
 
-export const DEFAULT_QUERY: Partial<VigilQuery> = {
-  expr: '',
-};
+/** The data source's jsonData as Grafana types it. */
+export type VigilDataSourceOptions = VigilJsonData & DataSourceJsonData;
 
-/** Options stored in the data source instance's jsonData (visible to the browser). */
-export interface VigilDataSourceOptions extends DataSourceJsonData {
-  prometheusUrl?: string;
-}
-
-/** Options stored in secureJsonData: only the backend ever sees them decrypted. */
-export interface VigilSecureJsonData {
-  prometheusPassword?: string;
+/**
+ * A template variable query, Prometheus data source style: label_values(label),
+ * label_values(metric, label), metrics(regex), label_names().
+ */
+export interface VigilVariableQuery {
+  refId: string;
+  query: string;
 }

@@ -19,3 +19,14 @@ export {
   type DemoIncidentKind,
   type DemoScenario,
 } from './scenario';
+export {
+  checkSchedule,
+  LIVE_OFFSETS,
+  LIVE_PERIOD_MS,
+  liveAnchor,
+  liveIncidents,
+  liveScenarioAt,
+  liveValueAt,
+  type LiveIncident,
+  type LiveSchedule,
+} from './live';

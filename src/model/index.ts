@@ -19,6 +19,6 @@ export { ModelError } from './errors';
 export { LIBRARY_VERSION } from './version';
 export { MODEL_KINDS, getDetector, isModelKind, loadModel } from './registry';
 export { fitModel, type FitDecision } from './engine/fit';
-export { backtest, type BacktestConfig, type BacktestResult, type FitRecord } from './engine/backtest';
+export { backtest, backtestSteps, type BacktestConfig, type BacktestResult, type FitRecord } from './engine/backtest';
 export { anomalyScore, falseAlarmRate } from './calibration';
 export { DEFAULT_ALERT_RULES, simulateAlerts, smoothScore, type AlertEvent, type AlertRule } from './alerts';

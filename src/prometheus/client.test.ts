@@ -371,6 +371,21 @@ describe('PrometheusClient error mapping', () => {
     expect(e.message).toBe(`Prometheus at ${url} is not reachable (ECONNREFUSED)`);
   });
 
+  it('an untrusted TLS certificate says so, not "not reachable", without Node\'s own advice', async () => {
+    const cause = Object.assign(
+      new Error('unable to verify the first certificate; if the root CA is installed locally, try --use-system-ca'),
+      { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }
+    );
+    const fetch = () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause }));
+    const e = await rejection(new PrometheusClient({ url: 'https://prom:9090', fetch }).query('up'));
+    expect(e.errorType).toBe('network');
+    expect(e.message).toBe(
+      'the TLS certificate of Prometheus at https://prom:9090 is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE: ' +
+        'unable to verify the first certificate): add the CA certificate that signed it in the TLS settings, ' +
+        'or turn on skip TLS verification'
+    );
+  });
+
   it('a JSON answer that is not the Prometheus envelope', async () => {
     handler = () => ({ body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: 'x' } }) });
     let e = await rejection(client().query('up'));

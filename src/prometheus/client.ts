@@ -29,6 +29,9 @@ export const DEFAULT_LIMITS: QueryLimits = {
   maxTotalPoints: 5_000_000,
 };
 
+/** Node's (OpenSSL's) codes for a certificate that does not verify. */
+const TLS_TRUST_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ALTNAME/;
+
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface PrometheusClientOptions {
@@ -499,6 +502,17 @@ export class PrometheusClient {
     const cause = err?.cause;
     const code = cause?.code ?? cause?.errors?.find((x) => x?.code)?.code;
     const detail = code ?? cause?.message ?? err?.message ?? String(e);
+    if (code !== undefined && TLS_TRUST_CODES.test(code)) {
+      // Reachable, but its certificate is not trusted: "not reachable" would send the user to the network.
+      // Node appends advice about its own flags after a ';': not for a plugin user.
+      const why = cause?.message?.split(';')[0].trim();
+      return new PrometheusError(
+        `the TLS certificate of Prometheus at ${this.displayUrl} is not trusted (${code}` +
+          `${why && why !== code ? `: ${why}` : ''}): ` +
+          'add the CA certificate that signed it in the TLS settings, or turn on skip TLS verification',
+        'network'
+      );
+    }
     return new PrometheusError(`Prometheus at ${this.displayUrl} is not reachable (${detail})`, 'network');
   }
 

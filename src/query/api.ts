@@ -16,6 +16,9 @@
  *   POST   /backtest                   → BacktestAnswer          BacktestRequest
  *   GET    /prometheus/...             → Prometheus' own {status, data}
  *
+ * A second train POST while the key is still training answers that job (alreadyRunning: true).
+ * Jobs live in the backend's memory (the last 200 per data source); a restart forgets them.
+ *
  * Errors are `{ "message": string, ... }` with a 4xx/5xx status (Grafana shows `message`).
  * Keys go in the path encoded with encodeURIComponent.
  */
@@ -90,7 +93,12 @@ export type JobState = 'queued' | 'running' | 'done' | 'failed';
 export interface TrainRequest {
   /** Trailing history to train on (Prometheus duration); default: the key's own training window. */
   trainingWindow?: string;
+  /** End of the training data, epoch ms (e.g. just before an incident); default now. */
+  untilMs?: number;
 }
+
+/** Who started a job: a user (POST /models/<key>/train) or the backend's retraining schedule. */
+export type JobTrigger = 'request' | 'schedule';
 
 export interface Job {
   id: string;
@@ -108,10 +116,13 @@ export interface Job {
   error?: string;
   /** The version a finished training saved. */
   version?: number;
+  trigger?: JobTrigger;
 }
 
 export interface JobAnswer {
   job: Job;
+  /** POST /models/<key>/train only: the key was already being trained and this is that job. */
+  alreadyRunning?: boolean;
 }
 
 export interface JobListAnswer {
@@ -120,13 +131,39 @@ export interface JobListAnswer {
 
 // --- backtest ---
 
+/**
+ * What one backtest (route or query) may ask for; beyond them it is refused with a 400 that says
+ * which limit and what to change. Pages can check a request against them before sending it.
+ */
+export const BACKTEST_LIMITS = Object.freeze({
+  /** Series the expression may return. */
+  maxSeries: 100,
+  /** Steps in [fromMs, toMs] per series. */
+  maxRangePoints: 20_000,
+  /** Steps fetched per series: training window plus range. */
+  maxPointsPerSeries: 200_000,
+  /** Samples fetched over all series. */
+  maxTotalPoints: 5_000_000,
+  /** Points answered over all series (series × range points); each has value, expected, band and score. */
+  maxAnswerPoints: 500_000,
+  /**
+   * Work: series × refits × training window points. A seasonal fit on 40,000 points takes ~0.1 s
+   * (auto ~0.3 s), so this keeps one backtest to about half a minute of seasonal fitting.
+   */
+  maxFitPoints: 10_000_000,
+  /** Longest [fromMs, toMs]. */
+  maxRangeMs: 90 * 86_400_000,
+  /** Points the step is derived for when the request sets none. */
+  defaultPoints: 2_000,
+});
+
 /** A causal replay of a query over [fromMs, toMs]; the query's thresholds and `for` drive the summary. */
 export interface BacktestRequest {
   query: Pick<BacktestQuery, 'expr' | 'model' | 'options' | 'thresholds' | 'for' | 'refitEvery'> &
     Partial<Pick<BacktestQuery, 'step' | 'legendFormat'>>;
   fromMs: number;
   toMs: number;
-  /** Score smoothing window the alert rules use (duration); default "5m". */
+  /** Score smoothing window the alert rules use (duration); default "5m". Same as query.smoothing. */
   smoothing?: string;
 }
 

@@ -32,6 +32,8 @@ export const DEFAULT_BACKTEST_THRESHOLDS: readonly BacktestThreshold[] = Object.
 );
 export const DEFAULT_FOR = formatDuration(DEFAULT_ALERT_RULES[0].forMs);
 export const DEFAULT_REFIT_EVERY = '1d';
+/** Score smoothing of a backtest when the query sets none: the 5-minute mean alert rules use. */
+export const DEFAULT_SMOOTHING = '5m';
 
 /** A new anomaly query, without refId (Grafana assigns it). */
 export const DEFAULT_QUERY: Readonly<Omit<AnomalyQuery, 'refId'>> = Object.freeze({

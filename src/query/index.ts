@@ -10,6 +10,7 @@ export {
   DEFAULT_QUERY,
   DEFAULT_QUERY_OPTIONS,
   DEFAULT_REFIT_EVERY,
+  DEFAULT_SMOOTHING,
   defaultQuery,
 } from './defaults';
 export { migrateQuery } from './migration';
@@ -23,5 +24,6 @@ export {
   type ValidQuery,
 } from './validate';
 export { formatDuration, parseDuration } from './duration';
-export { customHeaders } from './settings';
+export { customHeaders, DEFAULT_RETRAIN_EVERY, parseRetrainEvery } from './settings';
 export type * from './api';
+export { BACKTEST_LIMITS } from './api';

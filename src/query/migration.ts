@@ -155,7 +155,7 @@ const COMMON_KEYS = new Set([
   'step',
   'minStep',
 ]);
-const BACKTEST_KEYS = new Set(['thresholds', 'for', 'refitEvery']);
+const BACKTEST_KEYS = new Set(['thresholds', 'for', 'refitEvery', 'smoothing']);
 
 function normalize(q: Raw, version: number, defaults: QueryDefaults | undefined): VigilQuery {
   const queryType = q.queryType ?? 'anomaly';
@@ -193,6 +193,9 @@ function normalize(q: Raw, version: number, defaults: QueryDefaults | undefined)
       : (q.thresholds ?? DEFAULT_BACKTEST_THRESHOLDS.map((t) => ({ ...t })));
     out.for = q.for ?? DEFAULT_FOR;
     out.refitEvery = q.refitEvery ?? DEFAULT_REFIT_EVERY;
+    if (q.smoothing != null && q.smoothing !== '') {
+      out.smoothing = q.smoothing;
+    }
   }
   // Shaped, not yet validated: enum fields may hold values validateQuery will reject.
   return out as unknown as VigilQuery;

@@ -1,4 +1,4 @@
-import { customHeaders } from './settings';
+import { customHeaders, parseRetrainEvery } from './settings';
 import type { VigilJsonData, VigilSecureJsonData } from './types';
 
 describe('customHeaders', () => {
@@ -18,5 +18,24 @@ describe('customHeaders', () => {
 
   it('handles missing settings', () => {
     expect(customHeaders(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe('parseRetrainEvery', () => {
+  it('defaults to 24h when unset or blank; 0 and off turn it off', () => {
+    expect(parseRetrainEvery(undefined)).toEqual({ ok: true, ms: 86_400_000 });
+    expect(parseRetrainEvery('  ')).toEqual({ ok: true, ms: 86_400_000 });
+    for (const off of ['0', 'off', 'OFF', '0s']) {
+      expect(parseRetrainEvery(off)).toEqual({ ok: true, ms: 0 });
+    }
+    expect(parseRetrainEvery('6h')).toEqual({ ok: true, ms: 6 * 3_600_000 });
+  });
+
+  it('says what to write instead of a bad value', () => {
+    const bad = parseRetrainEvery('daily');
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error).toMatch(/retrainEvery: invalid duration "daily".*"off"/);
+    const num = parseRetrainEvery(3600);
+    expect(!num.ok && num.error).toMatch(/a duration such as 24h/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Helpers over the data source settings (types.ts) that the backend and the ConfigEditor share.
  */
+import { parseDuration } from './duration';
 import type { VigilJsonData, VigilSecureJsonData } from './types';
 
 const HEADER_NAME = /^httpHeaderName(\d+)$/;
@@ -23,4 +24,30 @@ export function customHeaders(
     }
   }
   return found.sort((a, b) => a[0] - b[0]).map(([, name, value]) => [name, value]);
+}
+
+/** Scheduled retraining when jsonData.retrainEvery is not set: daily. */
+export const DEFAULT_RETRAIN_EVERY = '24h';
+
+/**
+ * jsonData.retrainEvery as milliseconds: 0 when scheduled retraining is off ("0", "0s", "off"),
+ * the default (24h) when unset or blank, else the duration; an error message a user can act on
+ * when it is not a duration.
+ */
+export function parseRetrainEvery(value: unknown): { ok: true; ms: number } | { ok: false; error: string } {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return { ok: true, ms: parseDuration(DEFAULT_RETRAIN_EVERY) };
+  }
+  if (typeof value !== 'string') {
+    return { ok: false, error: `retrainEvery must be a duration such as 24h, or "off"; got ${JSON.stringify(value)}` };
+  }
+  const text = value.trim().toLowerCase();
+  if (text === 'off' || text === '0') {
+    return { ok: true, ms: 0 };
+  }
+  try {
+    return { ok: true, ms: parseDuration(text) };
+  } catch (e) {
+    return { ok: false, error: `retrainEvery: ${(e as Error).message}, or "off" to turn scheduled retraining off` };
+  }
 }

@@ -97,6 +97,8 @@ export interface BacktestQuery extends QueryCommon {
   for: string;
   /** How often the replay retrains the model on its trailing window, duration. */
   refitEvery: string;
+  /** Trailing mean window applied to the score before the thresholds, as alert rules do (duration); default "5m". */
+  smoothing?: string;
 }
 
 export type VigilQuery = AnomalyQuery | BacktestQuery;
@@ -135,6 +137,15 @@ export interface VigilJsonData {
   serverName?: string;
   /** Where the backend's SQLite model store lives; default under Grafana's data directory. */
   modelStorePath?: string;
+  /**
+   * How often the backend retrains each stored model of this data source (Prometheus duration);
+   * default "24h"; "0" or "off" turns scheduled retraining off. See parseRetrainEvery.
+   */
+  retrainEvery?: string;
+  /** Most series one Prometheus range query of the backend may return. Default 10,000. */
+  maxSeriesPerQuery?: number;
+  /** Most samples one Prometheus range query of the backend may return over all series. Default 25,000,000. */
+  maxPointsPerQuery?: number;
   defaults?: QueryDefaults;
   /** httpHeaderName1, httpHeaderName2, ...: names of custom headers sent to Prometheus. */
   [httpHeaderName: `httpHeaderName${number}`]: string | undefined;

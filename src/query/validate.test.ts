@@ -184,6 +184,7 @@ describe('validateQuery', () => {
       expect(v.backtest).toStrictEqual({
         rules: [{ severity: 'page', threshold: 3, forMs: 600_000 }],
         refitEveryMs: 43_200_000,
+        smoothingMs: 300_000,
       });
     });
 
@@ -194,7 +195,14 @@ describe('validateQuery', () => {
           { severity: 'critical', threshold: 2, forMs: 300_000 },
         ],
         refitEveryMs: 86_400_000,
+        smoothingMs: 300_000,
       });
+    });
+
+    it('takes the score smoothing from the query (0s: none), reports a bad one', () => {
+      expect(okOf(validateQuery({ ...bt, smoothing: '15m' })).backtest?.smoothingMs).toBe(900_000);
+      expect(okOf(validateQuery({ ...bt, smoothing: '0s' })).backtest?.smoothingMs).toBe(0);
+      expect(onlyError({ ...bt, smoothing: 'soft' }, 'smoothing')).toMatch(/smoothing: invalid duration/);
     });
 
     it('allows for: 0s', () => {

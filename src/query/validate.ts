@@ -8,7 +8,7 @@ import type { AlertRule } from '../model/alerts';
 import { resolveOptions } from '../model/options';
 import { isModelKind, MODEL_KINDS } from '../model/registry';
 import type { ModelOptions } from '../model/types';
-import { isRecord } from './defaults';
+import { DEFAULT_SMOOTHING, isRecord } from './defaults';
 import { parseDuration } from './duration';
 import { migrateQuery } from './migration';
 import type { FieldOutput, OutputKind, QueryDefaults, QueryOptions, VigilQuery } from './types';
@@ -24,6 +24,8 @@ export interface BacktestPlan {
   /** One rule per threshold, each with the query's `for`. */
   rules: AlertRule[];
   refitEveryMs: number;
+  /** Trailing mean window applied to the score before the rules (the query's `smoothing`, default 5m). */
+  smoothingMs: number;
 }
 
 export interface ValidQuery {
@@ -89,7 +91,7 @@ export function validateQuery(input: unknown, defaults?: QueryDefaults): QueryVa
   const minStepMs = optionalDuration('minStep', q.minStep, fail);
   let backtest: BacktestPlan | undefined;
   if (q.queryType === 'backtest') {
-    backtest = checkBacktest(q.thresholds, q.for, q.refitEvery, fail);
+    backtest = checkBacktest(q.thresholds, q.for, q.refitEvery, q.smoothing, fail);
   }
 
   if (errors.length > 0 || !modelOptions) {
@@ -185,9 +187,16 @@ function checkBacktest(
   thresholds: unknown,
   forValue: unknown,
   refitEvery: unknown,
+  smoothing: unknown,
   fail: Fail
 ): BacktestPlan | undefined {
   const forMs = durationMs('for', forValue, 'a duration such as 5m (0s fires at once)', fail);
+  const smoothingMs = durationMs(
+    'smoothing',
+    smoothing ?? DEFAULT_SMOOTHING,
+    'a duration such as 5m (0s: no smoothing)',
+    fail
+  );
   const refitMs = durationMs('refitEvery', refitEvery, 'a positive duration such as 1d', fail);
   if (refitMs === 0) {
     fail('refitEvery', `refitEvery must be longer than zero, e.g. 1d; got ${describe(refitEvery)}`);
@@ -217,7 +226,9 @@ function checkBacktest(
       }
     });
   }
-  return forMs !== undefined && refitMs ? { rules, refitEveryMs: refitMs } : undefined;
+  return forMs !== undefined && refitMs && smoothingMs !== undefined
+    ? { rules, refitEveryMs: refitMs, smoothingMs }
+    : undefined;
 }
 
 function optionalDuration(field: string, value: unknown, fail: Fail): number | undefined {

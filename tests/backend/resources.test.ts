@@ -223,9 +223,56 @@ describe('/prometheus/* proxy', () => {
     const r = await call('POST', 'prometheus/labels');
     expect(r.code).toBe(405);
     expect(r.headers.Allow).toBe('GET');
-    const u = await call('GET', 'prometheus/query_range');
+    const u = await call('GET', 'prometheus/query');
     expect(u.code).toBe(404);
-    expect(u.json.error).toMatch(/no resource at \/prometheus\/query_range/);
+    expect(u.json.error).toMatch(/no resource at \/prometheus\/query:.*query_range/);
+    const d = await call('DELETE', 'prometheus/query_range');
+    expect(d.code).toBe(405);
+    expect(d.headers.Allow).toBe('GET, POST');
+  });
+
+  it('query_range: the same series, sample for sample, as asking Prometheus directly (GET, form and JSON POST)', async () => {
+    const params = { query: 'vigil_load', start: String(start), end: String(start + 6 * 3600), step: '300' };
+    const direct = (await (await fetch(`${prom.url}/api/v1/query_range?${new URLSearchParams(params)}`)).json()) as {
+      data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+    };
+    const byName = (r: Array<{ metric: Record<string, string>; values: unknown[] }>) =>
+      Object.fromEntries(r.map((x) => [JSON.stringify(x.metric), x.values]));
+    const want = byName(direct.data.result);
+    expect(Object.keys(want)).toHaveLength(2);
+    const answers = [
+      await call('GET', `prometheus/query_range?${new URLSearchParams(params)}`),
+      await call('POST', 'prometheus/query_range', { body: new URLSearchParams(params).toString() }),
+      await call('POST', 'prometheus/query_range', { body: JSON.stringify({ ...params, step: '5m' }) }),
+    ];
+    for (const r of answers) {
+      expect(r.code).toBe(200);
+      expect(r.json.status).toBe('success');
+      const data = r.json.data as {
+        resultType: string;
+        result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+      };
+      expect(data.resultType).toBe('matrix');
+      const got = byName(data.result);
+      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+      for (const k of Object.keys(want)) {
+        // Values as numbers: Prometheus and JS may spell the same double differently.
+        expect((got[k] as Array<[number, string]>).map(([t, v]) => [t, Number(v)])).toEqual(
+          (want[k] as Array<[number, string]>).map(([t, v]) => [t, Number(v)])
+        );
+      }
+    }
+  });
+
+  it("query_range: missing parameters are a 400 naming them; bad PromQL is Prometheus' own 400", async () => {
+    expect((await call('GET', 'prometheus/query_range')).json.error).toMatch(/needs a PromQL query/);
+    expect((await call('GET', 'prometheus/query_range?query=up')).json.error).toMatch(/needs start and end/);
+    const step = await call('GET', `prometheus/query_range?query=up&start=${start}&end=${end}&step=often`);
+    expect(step.code).toBe(400);
+    expect(step.json.error).toMatch(/invalid step "often"/);
+    const bad = await call('GET', `prometheus/query_range?query=${enc('rate(x[')}&start=${start}&end=${end}&step=60`);
+    expect(bad.code).toBe(400);
+    expect(bad.json).toMatchObject({ status: 'error', errorType: 'bad_data' });
   });
 
   it('Prometheus down: 502 with a clear message, no crash', async () => {
@@ -350,9 +397,13 @@ describe('/models', () => {
 });
 
 describe('other paths', () => {
-  it('train and backtest are not implemented yet: 501, not a misleading 405/404', async () => {
-    expect((await call('POST', `models/${enc(keyA)}/train`, { role: 'Editor' })).code).toBe(501);
-    expect((await call('POST', 'backtest', { role: 'Editor' })).code).toBe(501);
+  it('train of a key stored without its query: 409; backtest without a body: 400 (tests/backend/training.test.ts has the rest)', async () => {
+    const train = await call('POST', `models/${enc(keyA)}/train`, { role: 'Editor' });
+    expect(train.code).toBe(409);
+    expect(train.json.error).toMatch(/stored without its query/);
+    const bt = await call('POST', 'backtest', { role: 'Viewer' });
+    expect(bt.code).toBe(400);
+    expect(bt.json.error).toMatch(/needs a JSON body/);
   });
 
   it('odd paths, methods and bodies: one JSON answer each, never a crash', async () => {

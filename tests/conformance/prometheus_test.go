@@ -26,6 +26,13 @@ type promInfo struct {
 	From    int64  `json:"from"`
 	To      int64  `json:"to"`
 	SpikeAt int64  `json:"spikeAt"`
+	Odd     struct {
+		NaN        []int64    `json:"nan"`
+		PosInf     []int64    `json:"posInf"`
+		NegInf     []int64    `json:"negInf"`
+		Gaps       [][2]int64 `json:"gaps"`
+		LookbackMs int64      `json:"lookbackMs"`
+	} `json:"odd"`
 }
 
 var (

@@ -30,6 +30,8 @@ export interface FrameMeta {
   notices?: Notice[];
   /** Data-source specific values, passed through as JSON. */
   custom?: Record<string, unknown>;
+  /** "annotations": Grafana draws the frame as annotations over the panel instead of as data. */
+  dataTopic?: 'annotations';
 }
 
 export type Labels = Readonly<Record<string, string>>;

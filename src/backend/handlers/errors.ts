@@ -5,6 +5,7 @@ import { PrometheusError } from '../../prometheus/decode';
 import type { QueryError } from '../../query/validate';
 import { StoreError } from '../../store';
 import type { DataResponse } from '../protocol/messages';
+import { BacktestLimitError } from './replay';
 import { SettingsError } from './settings';
 
 /** The status for a Prometheus failure: 400 for a bad query, 502/503/504 when Prometheus is unavailable. */
@@ -29,6 +30,9 @@ export function prometheusStatus(err: PrometheusError): number {
   }
 }
 
+const LIMIT_HINT =
+  ' (an admin can change this limit in the data source settings: maxSeriesPerQuery, maxPointsPerQuery)';
+
 export function validationResponse(errors: QueryError[]): DataResponse {
   const text = errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
   return { status: 400, error: `invalid query: ${text}`, errorSource: 'plugin' };
@@ -36,9 +40,11 @@ export function validationResponse(errors: QueryError[]): DataResponse {
 
 export function errorResponse(err: unknown): DataResponse {
   if (err instanceof PrometheusError) {
-    return { status: prometheusStatus(err), error: err.message, errorSource: err.source };
+    const hint =
+      err.errorType === 'limit' && /^too many (series|points: the query returns)/.test(err.message) ? LIMIT_HINT : '';
+    return { status: prometheusStatus(err), error: err.message + hint, errorSource: err.source };
   }
-  if (err instanceof SettingsError) {
+  if (err instanceof SettingsError || err instanceof BacktestLimitError) {
     return { status: 400, error: err.message, errorSource: 'plugin' };
   }
   if (err instanceof StoreError) {

@@ -3,6 +3,7 @@
 // field named after the output. Notices go on the very first frame only.
 
 import type { ScoreBuffers, Series } from '../../model';
+import { anomalyValues, displayName, formatLegend, MODEL_INFO_KEY, type SeriesModelInfo } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
 import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
 
@@ -13,6 +14,8 @@ export interface ScoredSeries {
   from: number;
   /** Outputs for indices >= from (NaN where nothing could score). */
   out: ScoreBuffers;
+  /** The model that scored the series: annotations name it (kind and stored version). */
+  model?: SeriesModelInfo;
 }
 
 export function outputFrames(
@@ -34,8 +37,11 @@ export function outputFrames(
         labels: s.labels,
         t: s.series.t.subarray(s.from),
         values: pick(field, s),
-        ...(legend !== undefined && {
-          config: { displayNameFromDS: field === 'value' ? legend : `${legend} ${field}` },
+        ...((legend !== undefined || s.model) && {
+          config: {
+            ...(legend !== undefined && { displayNameFromDS: displayName(legend, field) }),
+            ...(s.model && { custom: { [MODEL_INFO_KEY]: s.model } }),
+          },
         }),
       };
     });
@@ -53,19 +59,7 @@ function pick(field: FieldOutput, s: ScoredSeries): Float64Array {
     case 'upper':
     case 'score':
       return s.out[field].subarray(s.from);
-    case 'anomalies': {
-      const v = s.series.v.subarray(s.from);
-      const score = s.out.score.subarray(s.from);
-      const out = new Float64Array(v.length);
-      for (let i = 0; i < v.length; i++) {
-        out[i] = score[i] > 1 ? v[i] : NaN;
-      }
-      return out;
-    }
+    case 'anomalies':
+      return anomalyValues(s.series.v.subarray(s.from), s.out.score.subarray(s.from));
   }
-}
-
-/** Grafana's Prometheus legend: `{{label}}` replaced by the label's value ('' when absent). */
-export function formatLegend(format: string, labels: Record<string, string>): string {
-  return format.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, name: string) => labels[name] ?? '');
 }

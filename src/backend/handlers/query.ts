@@ -1,14 +1,21 @@
-import { lowerBound } from '../../model/training';
 // QueryData: each query is migrated and validated, its series fetched from Prometheus (the
 // requested range plus some context), each series scored by its stored model, a model trained now
 // (panels) or a cold-start model (alerts, which never wait on a long training), and returned as
 // frames per requested output. Queries of one request run concurrently, a bounded number at once.
 
-import { allocScoreBuffers, type ModelOptions, type Series } from '../../model';
+import type { ModelOptions } from '../../model';
 import { alignRange, stepFor } from '../../prometheus/client';
 import { PrometheusError, seriesName } from '../../prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 import type { FieldOutput } from '../../query/types';
+import {
+  DEFAULT_CONTEXT_POINTS,
+  DEFAULT_MAX_DATA_POINTS,
+  executionRanges,
+  pointsBefore,
+  scoreSeries,
+  trainingHistory,
+} from '../../query/execute';
 import { encodeFrames, type Notice } from '../frames';
 import {
   header,
@@ -17,8 +24,18 @@ import {
   type QueryDataRequest,
   type QueryDataResponse,
 } from '../protocol/messages';
+import { backtestQuery } from './backtestQuery';
 import { errorResponse, validationResponse } from './errors';
-import { coldStart, keyFor, storedModel, trainAndSave, type KeyInput, type SeriesModel } from './models';
+import {
+  coldStart,
+  keyFor,
+  needsTraining,
+  retrainedNote,
+  storedModel,
+  trainAndSave,
+  type KeyInput,
+  type SeriesModel,
+} from './models';
 import { outputFrames, type ScoredSeries } from './outputs';
 import { errorKind, type VigilMetrics } from './telemetry';
 import { mapLimit, yieldToEventLoop } from './pool';
@@ -34,7 +51,11 @@ export interface QueryOptions {
   defaultMaxDataPoints?: number;
 }
 
-const DEFAULTS: Required<QueryOptions> = { concurrency: 4, contextPoints: 2048, defaultMaxDataPoints: 1000 };
+const DEFAULTS: Required<QueryOptions> = {
+  concurrency: 4,
+  contextPoints: DEFAULT_CONTEXT_POINTS,
+  defaultMaxDataPoints: DEFAULT_MAX_DATA_POINTS,
+};
 
 /** Grafana sets `FromAlert: true` on alert rule evaluations (header names compared case-insensitively). */
 export function isAlertRequest(req: QueryDataRequest): boolean {
@@ -125,13 +146,6 @@ async function runQuery(
   if (!v.ok) {
     return validationResponse(v.errors);
   }
-  if (v.query.queryType === 'backtest') {
-    return {
-      status: 501,
-      error: 'backtest queries are not answered by the backend yet: use queryType "anomaly"',
-      errorSource: 'plugin',
-    };
-  }
   const { fromEpochMS: from, toEpochMS: to } = q.timeRange;
   if (!(Number.isFinite(from) && Number.isFinite(to) && to >= from)) {
     return { status: 400, error: `invalid time range ${from}..${to}`, errorSource: 'plugin' };
@@ -139,6 +153,9 @@ async function runQuery(
   const maxDataPoints = q.maxDataPoints > 0 ? q.maxDataPoints : opts.defaultMaxDataPoints;
   const stepMs = v.stepMs ?? stepFor(from, to, maxDataPoints, Math.max(0, q.intervalMS), v.minStepMs ?? 0);
   const range = alignRange(from, to, stepMs);
+  if (v.query.queryType === 'backtest') {
+    return backtestQuery(instance, q.refId, v, range, stepMs, alert, ctx);
+  }
   return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts, metrics);
 }
 
@@ -155,10 +172,9 @@ async function scoreQuery(
 ): Promise<DataResponse> {
   const expr = v.query.expr;
   const options: ModelOptions = v.modelOptions;
-  const windowMs = options.trainingWindowMs;
-  const contextPoints = Math.min(opts.contextPoints, Math.floor(windowMs / stepMs));
+  const ranges = executionRanges(range, stepMs, options.trainingWindowMs, opts.contextPoints);
   const prom = instance.prometheus;
-  const result = await prom.queryRange(expr, range.startMs - contextPoints * stepMs, range.endMs, stepMs, {
+  const result = await prom.queryRange(expr, ranges.scored.startMs, ranges.scored.endMs, stepMs, {
     signal: ctx.signal,
   });
   const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
@@ -185,20 +201,24 @@ async function scoreQuery(
     models.push(await storedModel(store, keyFor(keyOf(s.labels))));
   }
 
-  const missing = result.series.map((_, i) => i).filter((i) => models[i] === undefined);
+  // Panels train where nothing loads; alerts never wait on a training and take a cold start instead.
+  const missing = result.series
+    .map((_, i) => i)
+    .filter((i) => (alert ? models[i]?.model === undefined : needsTraining(models[i])));
   if (missing.length > 0 && !alert) {
     // One query for the training window of every series that has no model yet.
-    const trainEnd = range.startMs - stepMs;
-    const trainStart = range.startMs - Math.floor(windowMs / stepMs) * stepMs;
-    const training =
-      trainEnd >= trainStart
-        ? await prom.queryRange(expr, trainStart, trainEnd, stepMs, { signal: ctx.signal })
-        : { series: [] };
+    const training = ranges.training
+      ? await prom.queryRange(expr, ranges.training.startMs, ranges.training.endMs, stepMs, { signal: ctx.signal })
+      : { series: [] };
     const byName = new Map(training.series.map((s) => [seriesName(s.labels), s.series]));
     for (const [n, i] of missing.entries()) {
       const s = result.series[i];
-      const history = byName.get(seriesName(s.labels)) ?? before(s.series, range.startMs);
+      const history = trainingHistory(byName.get(seriesName(s.labels)), s.series, range.startMs);
+      const corrupt = models[i]?.corrupt;
       models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs, metrics);
+      if (corrupt) {
+        models[i] = { ...models[i]!, note: retrainedNote(corrupt, models[i]!) };
+      }
       if (n % 50 === 49) {
         await checkpoint(ctx);
       }
@@ -206,24 +226,22 @@ async function scoreQuery(
   } else if (missing.length > 0) {
     for (const i of missing) {
       const s = result.series[i];
-      models[i] = coldStart(keyOf(s.labels), before(s.series, range.startMs), s.series);
+      const note = models[i]?.note;
+      models[i] = coldStart(keyOf(s.labels), pointsBefore(s.series, range.startMs), s.series);
+      if (note) {
+        models[i] = { ...models[i]!, note: models[i]!.note ? `${note}; ${models[i]!.note}` : note };
+      }
     }
   }
 
   const scored: ScoredSeries[] = [];
   for (const [i, s] of result.series.entries()) {
     const m = models[i]!;
-    const from = lowerBound(s.series.t, range.startMs);
-    const out = allocScoreBuffers(s.series.t.length);
+    const { from, out } = scoreSeries(m.model, s.series, range.startMs);
     if (m.model) {
-      m.model.score(s.series, out, from);
       metrics?.scores(v.query.model, out.score, from);
-    } else {
-      for (const b of [out.expected, out.lower, out.upper, out.score]) {
-        b.fill(NaN);
-      }
     }
-    scored.push({ labels: s.labels, series: s.series, from, out });
+    scored.push({ labels: s.labels, series: s.series, from, out, model: { kind: m.model?.kind, version: m.version } });
     if (i % 50 === 49) {
       await checkpoint(ctx);
     }
@@ -268,12 +286,6 @@ function modelNotices(
     notices.push({ severity: 'warning', text: `${which}: ${note}` });
   }
   return notices;
-}
-
-/** The points strictly before `t`. */
-function before(series: Series, t: number): Series {
-  const n = lowerBound(series.t, t);
-  return { t: series.t.subarray(0, n), v: series.v.subarray(0, n) };
 }
 
 async function checkpoint(ctx: CallContext): Promise<void> {

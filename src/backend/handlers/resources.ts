@@ -4,33 +4,45 @@
 //   GET    /prometheus/label/<name>/values    match[], start, end, limit
 //   GET    /prometheus/series                 match[] (required), start, end, limit
 //   GET    /prometheus/metadata               metric, limit
+//   GET    /prometheus/query_range            query, start, end, step (POST: the same as a form or JSON body)
 //   GET    /models                            prefix, limit, offset (this data source's keys only)
 //   GET    /models/<key>                      history, active version, metadata
 //   POST   /models/<key>/pin                  {"version": n}      Editor or Admin
 //   POST   /models/<key>/unpin                                    Editor or Admin
 //   POST   /models/<key>/rollback                                 Editor or Admin
+//   POST   /models/<key>/train                {"trainingWindow"?, "untilMs"?}  Editor or Admin; 202 {job}
 //   DELETE /models/<key>                                          Editor or Admin
+//   GET    /jobs                              this data source's training jobs, newest first
+//   GET    /jobs/<id>                         one job: state, stage, progress, saved version
+//   POST   /backtest                          BacktestRequest -> BacktestAnswer (any role: it changes nothing)
 //
 // The Prometheus routes proxy editor autocompletion through the data source's PrometheusClient, so
 // credentials never leave the backend; answers keep Prometheus' shape ({status, data} or {status:
 // "error", errorType, error}, plus `message`, which Grafana's frontend shows). Every answer is JSON:
 // unknown paths 404, wrong methods 405 (with Allow), bad parameters and malformed bodies 400, a
 // missing role 403. Keys are URL-encoded in the path (encodeURIComponent); a key always ends with
-// its label set "}", so the action suffix (/pin, /unpin, /rollback) is unambiguous.
+// its label set "}", so the action suffix (/pin, /unpin, /rollback, /train) is unambiguous. The
+// wire shapes are src/query/api.ts's; trainRoutes.ts and backtestRoute.ts answer the newer routes.
 
 import { PrometheusError } from '../../prometheus/decode';
+import { parseDuration } from '../../query/duration';
 import { datasourcePrefix, StoreError, type ModelStore } from '../../store';
 import type { CallResourceRequest, CallResourceResponse, PluginContext } from '../protocol/messages';
+import { backtestRoute } from './backtestRoute';
 import { resourcePath } from './basic';
 import { prometheusStatus } from './errors';
+import { BacktestLimitError } from './replay';
+import { ResourceError } from './resourceError';
 import { SettingsError, type Instance, type InstanceCache } from './settings';
+import { jobsRoute, trainRoute, type TrainingServices } from './trainRoutes';
 import { jsonResource, type CallContext, type ResourceResponseSender } from './types';
 
 /** Answers a resource request, or undefined when the path is not one of these routes. */
 export async function resourceRoutes(
   cache: InstanceCache,
   req: CallResourceRequest,
-  ctx: CallContext
+  ctx: CallContext,
+  training?: TrainingServices
 ): Promise<CallResourceResponse | undefined> {
   const path = resourcePath(req.path);
   const method = req.method.toUpperCase();
@@ -38,11 +50,16 @@ export async function resourceRoutes(
     if (path === 'prometheus' || path.startsWith('prometheus/')) {
       return await prometheusRoute(cache, req, path.slice('prometheus'.length).replace(/^\//, ''), method, ctx);
     }
-    if (path === 'backtest' || path.startsWith('backtest/') || /^models\/.+\/train$/.test(path)) {
-      throw new ResourceError(501, `/${path} is not implemented yet in this version of the Vigil backend`);
+    if (path === 'backtest') {
+      allow(method, 'backtest', ['POST']);
+      return await backtestRoute(cache.get(req.pluginContext), jsonBody(req, BACKTEST_EXAMPLE), ctx.signal);
+    }
+    if (path === 'jobs' || path.startsWith('jobs/')) {
+      const instance = cache.get(req.pluginContext);
+      return jobsRoute(need(training), instance, decodeSegment(path.slice('jobs'.length).replace(/^\//, '')), method);
     }
     if (path === 'models' || path.startsWith('models/')) {
-      return await modelsRoute(cache, req, path.slice('models'.length).replace(/^\//, ''), method);
+      return await modelsRoute(cache, req, path.slice('models'.length).replace(/^\//, ''), method, training);
     }
     return undefined;
   } catch (e) {
@@ -56,31 +73,25 @@ export async function callResource(
   req: CallResourceRequest,
   res: ResourceResponseSender,
   ctx: CallContext,
-  next: (req: CallResourceRequest, res: ResourceResponseSender, ctx: CallContext) => Promise<void>
+  next: (req: CallResourceRequest, res: ResourceResponseSender, ctx: CallContext) => Promise<void>,
+  training?: TrainingServices
 ): Promise<void> {
   if (resourcePath(req.path) === 'ping') {
     await next(req, res, ctx);
     return;
   }
   const answer =
-    (await resourceRoutes(cache, req, ctx)) ??
+    (await resourceRoutes(cache, req, ctx, training)) ??
     errorResource(
-      new ResourceError(404, `no resource at /${resourcePath(req.path)}: use /models, /prometheus/* or /ping`)
+      new ResourceError(
+        404,
+        `no resource at /${resourcePath(req.path)}: use /models, /jobs, /backtest, /prometheus/* or /ping`
+      )
     );
   await res.send(answer);
 }
 
-/** A request problem: status and message. */
-export class ResourceError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {}
-  ) {
-    super(message);
-    this.name = 'ResourceError';
-  }
-}
+export { ResourceError };
 
 function methodNotAllowed(method: string, path: string, allowed: string[]): ResourceError {
   return new ResourceError(405, `method ${method} is not allowed on /${path}: use ${allowed.join(' or ')}`, {
@@ -146,10 +157,108 @@ async function prometheusRoute(
     });
     return success(data);
   }
+  if (sub === 'query_range') {
+    allow(method, where, ['GET', 'POST']);
+    return queryRange(cache, req, method === 'POST' ? withBody(params, req) : params, signal);
+  }
   throw new ResourceError(
     404,
-    `no resource at /${where}: use /prometheus/labels, /prometheus/label/<name>/values, /prometheus/series or /prometheus/metadata`
+    `no resource at /${where}: use /prometheus/labels, /prometheus/label/<name>/values, /prometheus/series, /prometheus/metadata or /prometheus/query_range`
   );
+}
+
+/**
+ * A range query for browser execution, answered in Prometheus' matrix shape so the browser decodes
+ * it with the same client code as the backend. Only the samples Prometheus returned are sent (the
+ * client puts them on the grid); values are written in shortest round-trip form, so they decode to
+ * the very same doubles the backend would score.
+ */
+async function queryRange(
+  cache: InstanceCache,
+  req: CallResourceRequest,
+  params: URLSearchParams,
+  signal: AbortSignal
+): Promise<CallResourceResponse> {
+  const query = params.get('query');
+  if (query === null || query.trim() === '') {
+    throw new ResourceError(400, 'query_range needs a PromQL query, e.g. query=up');
+  }
+  const range = rangeFilter(params);
+  if (range.startMs === undefined || range.endMs === undefined) {
+    throw new ResourceError(400, 'query_range needs start and end (unix seconds or RFC 3339)');
+  }
+  const stepMs = stepParam(params.get('step'));
+  const instance = cache.get(req.pluginContext);
+  const result = await instance.prometheus.queryRange(query, range.startMs, range.endMs, stepMs, {
+    fill: false,
+    signal,
+  });
+  const matrix = result.series.map((s) => ({
+    metric: s.labels,
+    values: Array.from(s.series.t, (t, i) => [t / 1000, sampleText(s.series.v[i])]),
+  }));
+  return jsonResource(200, {
+    status: 'success',
+    data: { resultType: 'matrix', result: matrix },
+    ...(result.warnings.length > 0 && { warnings: result.warnings }),
+  });
+}
+
+/** step as Prometheus reads it: seconds (decimals allowed) or a duration such as 15s. */
+function stepParam(raw: string | null): number {
+  const text = (raw ?? '').trim();
+  let ms = NaN;
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    ms = Math.round(Number(text) * 1000);
+  } else if (text !== '') {
+    try {
+      ms = parseDuration(text);
+    } catch {
+      // reported below
+    }
+  }
+  if (!(ms >= 1)) {
+    throw new ResourceError(
+      400,
+      `invalid step ${JSON.stringify(raw ?? '')}: use seconds (e.g. 60) or a duration (e.g. 1m)`
+    );
+  }
+  return ms;
+}
+
+function sampleText(v: number): string {
+  if (Number.isNaN(v)) {
+    return 'NaN';
+  }
+  if (v === Infinity) {
+    return '+Inf';
+  }
+  return v === -Infinity ? '-Inf' : String(v);
+}
+
+/** The URL parameters with a POST body's over them: form-encoded as Prometheus takes it, or a JSON object. */
+function withBody(params: URLSearchParams, req: CallResourceRequest): URLSearchParams {
+  const text = Buffer.from(req.body ?? [])
+    .toString('utf8')
+    .trim();
+  const out = new URLSearchParams(params);
+  if (text === '') {
+    return out;
+  }
+  let body: URLSearchParams;
+  if (text.startsWith('{')) {
+    const json = optionalJsonBody(req) ?? {};
+    body = new URLSearchParams();
+    for (const [k, v] of Object.entries(json)) {
+      if (typeof v === 'string' || typeof v === 'number') {
+        body.set(k, String(v));
+      }
+    }
+  } else {
+    body = new URLSearchParams(text);
+  }
+  body.forEach((v, k) => out.set(k, v));
+  return out;
 }
 
 function success(data: unknown): CallResourceResponse {
@@ -233,14 +342,15 @@ function decodeSegment(segment: string): string {
 // --- /models ---
 
 const MAX_LIST_LIMIT = 10_000;
-const ACTIONS = ['pin', 'unpin', 'rollback'] as const;
+const ACTIONS = ['pin', 'unpin', 'rollback', 'train'] as const;
 type Action = (typeof ACTIONS)[number];
 
 async function modelsRoute(
   cache: InstanceCache,
   req: CallResourceRequest,
   sub: string,
-  method: string
+  method: string,
+  training?: TrainingServices
 ): Promise<CallResourceResponse> {
   if (sub === '') {
     allow(method, 'models', ['GET']);
@@ -267,7 +377,9 @@ async function modelsRoute(
   }
   let body: Record<string, unknown> | undefined;
   if (action === 'pin') {
-    body = jsonBody(req);
+    body = jsonBody(req, '{"version": 3}');
+  } else if (action === 'train') {
+    body = optionalJsonBody(req);
   } else if (action !== undefined) {
     optionalJsonBody(req); // no body needed, but a malformed one is refused
   }
@@ -282,6 +394,8 @@ async function modelsRoute(
       await store.pin(key, version);
       return modelAnswer(store, key, { pinned: version });
     }
+    case 'train':
+      return trainRoute(need(training), instance, key, body);
     case 'unpin':
       await store.unpin(key);
       return modelAnswer(store, key, { unpinned: true });
@@ -383,12 +497,22 @@ async function deleteModel(store: ModelStore, key: string): Promise<CallResource
   return jsonResource(200, { key, deleted: true, versionsRemoved: removed });
 }
 
-function jsonBody(req: CallResourceRequest): Record<string, unknown> {
+const BACKTEST_EXAMPLE =
+  '{"query": {"expr": "up", "model": "auto", "thresholds": [{"severity": "warning", "score": 1}], "for": "5m", "refitEvery": "1d"}, "fromMs": 1704067200000, "toMs": 1704672000000}';
+
+function jsonBody(req: CallResourceRequest, example: string): Record<string, unknown> {
   const body = optionalJsonBody(req);
   if (body === undefined) {
-    throw new ResourceError(400, 'the request needs a JSON body, e.g. {"version": 3}');
+    throw new ResourceError(400, `the request needs a JSON body, e.g. ${example}`);
   }
   return body;
+}
+
+function need(training: TrainingServices | undefined): TrainingServices {
+  if (!training) {
+    throw new ResourceError(501, 'training jobs are not enabled in this backend');
+  }
+  return training;
 }
 
 function optionalJsonBody(req: CallResourceRequest): Record<string, unknown> | undefined {
@@ -443,7 +567,7 @@ export function errorResource(err: unknown): CallResourceResponse {
     const status = err.errorType === 'canceled' ? 499 : prometheusStatus(err);
     return answer(status, err.message, { errorType: err.errorType });
   }
-  if (err instanceof SettingsError) {
+  if (err instanceof SettingsError || err instanceof BacktestLimitError) {
     return answer(400, err.message);
   }
   if (err instanceof StoreError) {

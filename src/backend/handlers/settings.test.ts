@@ -1,6 +1,6 @@
 import type { ModelStore } from '../../store';
 import type { DataSourceInstanceSettings, PluginContext } from '../protocol/messages';
-import { InstanceCache, prometheusOptions, SettingsError } from './settings';
+import { DEFAULT_QUERY_LIMITS, InstanceCache, prometheusOptions, queryLimits, SettingsError } from './settings';
 
 function ds(over: Partial<DataSourceInstanceSettings> = {}, jsonData: object = {}): DataSourceInstanceSettings {
   return {
@@ -105,5 +105,20 @@ describe('InstanceCache', () => {
     });
     const inst = cache.get(ctx(ds({}, { modelStorePath: '/x/m.db' })));
     expect(() => inst.store()).toThrow('the model store at /x/m.db cannot be opened: disk on fire');
+  });
+});
+
+describe('queryLimits', () => {
+  it('defaults, whole numbers from jsonData (numbers or numeric strings from the form)', () => {
+    expect(queryLimits({})).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(queryLimits({ maxSeriesPerQuery: 5, maxPointsPerQuery: '900' as unknown as number })).toEqual({
+      maxSeries: 5,
+      maxTotalPoints: 900,
+    });
+  });
+
+  it.each([0, -1, 1.5, 'lots', true, 1e300])('refuses %p with a SettingsError naming the setting', (bad) => {
+    expect(() => queryLimits({ maxPointsPerQuery: bad as number })).toThrow(SettingsError);
+    expect(() => queryLimits({ maxSeriesPerQuery: bad as number })).toThrow(/invalid maxSeriesPerQuery/);
   });
 });

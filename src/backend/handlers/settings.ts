@@ -3,7 +3,7 @@
 // Grafana reports newer settings (lastUpdatedMS). Secrets are only read from
 // decryptedSecureJsonData and never logged or put in messages.
 
-import { PrometheusClient } from '../../prometheus/client';
+import { PrometheusClient, type QueryLimits } from '../../prometheus/client';
 import { customHeaders } from '../../query/settings';
 import type { QueryDefaults, VigilJsonData, VigilSecureJsonData } from '../../query/types';
 import { resolveStorePath, SqliteModelStore, type ModelStore } from '../../store';
@@ -38,6 +38,35 @@ export interface InstanceOptions {
 }
 
 const DEFAULT_TIMEOUT_S = 30;
+
+/**
+ * What one range query may bring into memory. A sample costs 16 bytes as time + value (plus the
+ * JSON it arrives in): 25 M samples is ~400 MB, e.g. 600 series over a 28-day training window at a
+ * 1-minute step. Prometheus' own limits (query.max-samples, 50 M by default) sit above it.
+ */
+export const DEFAULT_QUERY_LIMITS: Pick<QueryLimits, 'maxSeries' | 'maxTotalPoints'> = {
+  maxSeries: 10_000,
+  maxTotalPoints: 25_000_000,
+};
+
+/** maxSeriesPerQuery / maxPointsPerQuery from jsonData over the defaults; throws SettingsError. */
+export function queryLimits(jsonData: VigilJsonData): Pick<QueryLimits, 'maxSeries' | 'maxTotalPoints'> {
+  const pick = (name: 'maxSeriesPerQuery' | 'maxPointsPerQuery', fallback: number): number => {
+    const raw: unknown = jsonData[name];
+    if (raw === undefined || raw === null || raw === '') {
+      return fallback;
+    }
+    const n = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
+    if (!(Number.isSafeInteger(n) && n >= 1)) {
+      throw new SettingsError(`invalid ${name} ${JSON.stringify(raw)}: a whole number of at least 1`);
+    }
+    return n;
+  };
+  return {
+    maxSeries: pick('maxSeriesPerQuery', DEFAULT_QUERY_LIMITS.maxSeries),
+    maxTotalPoints: pick('maxPointsPerQuery', DEFAULT_QUERY_LIMITS.maxTotalPoints),
+  };
+}
 
 /** Parses the settings into client options; throws SettingsError with what to fix. */
 export function prometheusOptions(ds: DataSourceInstanceSettings): {
@@ -145,12 +174,14 @@ export class InstanceCache {
   private build(uid: string, ds: DataSourceInstanceSettings): Instance {
     const jsonData = parseJsonData(ds.jsonData);
     const opts = prometheusOptions(ds);
+    const limits = queryLimits(jsonData);
     let prometheus: PrometheusClient;
     try {
       prometheus = new PrometheusClient({
         url: opts.url,
         headers: opts.headers,
         timeoutMs: opts.timeoutMs,
+        limits,
         ...(opts.tls && { fetch: tlsFetch(opts.tls) }),
       });
     } catch (e) {
@@ -184,6 +215,11 @@ export class InstanceCache {
       this.stores.set(storePath, store);
     }
     return store;
+  }
+
+  /** The data source instances requests have used so far, with their latest settings. */
+  seen(): Instance[] {
+    return [...this.instances.values()].map((c) => c.instance);
   }
 
   /** The model stores opened so far (by a request); none is opened by asking. */

@@ -1,7 +1,7 @@
 import { resolveOptions } from '../options';
 import type { ModelKind } from '../types';
 import { MODEL_KINDS } from '../registry';
-import { backtest } from './backtest';
+import { backtest, backtestSteps } from './backtest';
 
 function series(n: number, seed: number) {
   let s = seed >>> 0;
@@ -55,6 +55,35 @@ describe('causal backtest', () => {
     for (let i = 1; i < r.fits.length; i++) {
       expect(r.fits[i].atMs).toBeGreaterThan(r.fits[i - 1].atMs);
     }
+  });
+
+  it('startMs: the history before it is trained on, never fitted at or scored', () => {
+    const a = series(288 * 5, 3);
+    const start = 288 * 3;
+    const r = backtest(a, { model: 'seasonal', options, startMs: a.t[start], refitEveryMs: 86_400_000 });
+    expect(Array.from(r.fitIndex.subarray(0, start)).every((f) => f === -1)).toBe(true);
+    expect(Array.from(r.score.subarray(0, start)).every((x) => x === 0)).toBe(true);
+    // Warm at once: the first fit is at startMs, on all the history before it.
+    expect(r.fits[0]).toMatchObject({ atMs: a.t[start], trainingPoints: start, warmingUp: false });
+    expect(r.fits.map((f) => f.atMs)).toEqual([0, 1].map((d) => a.t[start] + d * 86_400_000));
+    expect(Array.from(r.fitIndex.subarray(start)).every((f) => f >= 0)).toBe(true);
+  });
+
+  it('backtestSteps yields after each fit and returns what backtest returns', () => {
+    const a = series(288 * 3, 4);
+    const steps = backtestSteps(a, { model: 'zscore', options });
+    const reached: number[] = [];
+    let r = steps.next();
+    while (!r.done) {
+      reached.push(r.value);
+      r = steps.next();
+    }
+    const whole = backtest(a, { model: 'zscore', options });
+    // One step per fit, plus the early steps with too little history to fit anything.
+    expect(reached.length).toBeGreaterThan(r.value.fits.length);
+    expect(reached.every((x, i) => i === 0 || x > reached[i - 1])).toBe(true);
+    expect(reached[reached.length - 1]).toBe(a.t.length);
+    expect(Array.from(r.value.score)).toEqual(Array.from(whole.score));
   });
 
   it('rejects unsorted timestamps', () => {

@@ -20,6 +20,13 @@ export interface BacktestConfig {
   refitEveryMs?: number;
   /** Points before a chunk handed to the model as context (rolling features). */
   contextPoints?: number;
+  /**
+   * Replay from this time: earlier points are history only (trained on, never scored: score 0,
+   * fitIndex -1), and the first fit is at the first point at or after it. Default: the first point.
+   * A replay of a range given a training window of history before it starts warm and does not
+   * spend fits on that history.
+   */
+  startMs?: number;
 }
 
 export interface FitRecord {
@@ -48,6 +55,20 @@ export const DEFAULT_REFIT_EVERY_MS = DAY_MS / 4;
 const DEFAULT_CONTEXT_POINTS = 2048;
 
 export function backtest(series: Series, config: BacktestConfig): BacktestResult {
+  const steps = backtestSteps(series, config);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      return r.value;
+    }
+  }
+}
+
+/**
+ * `backtest` one fit at a time: yields the index replayed so far after each fit, so a caller on a
+ * shared thread (the plugin backend) can let other work run between fits; returns the result.
+ */
+export function* backtestSteps(series: Series, config: BacktestConfig): Generator<number, BacktestResult, void> {
   const { t } = series;
   const n = t.length;
   for (let i = 1; i < n; i++) {
@@ -68,7 +89,7 @@ export function backtest(series: Series, config: BacktestConfig): BacktestResult
   const fits: FitRecord[] = [];
   const stepMs = medianStep(t);
 
-  let i = 0;
+  let i = config.startMs === undefined ? 0 : lowerBound(t, config.startMs);
   while (i < n) {
     const now = t[i];
     const trainStart = lowerBound(t, now - config.options.trainingWindowMs);
@@ -105,6 +126,7 @@ export function backtest(series: Series, config: BacktestConfig): BacktestResult
       fitIndex.fill(fits.length - 1, i, end);
     }
     i = end;
+    yield i;
   }
   return { ...out, fitIndex, fits };
 }

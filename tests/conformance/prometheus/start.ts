@@ -1,7 +1,17 @@
 // Starts a real Prometheus holding the backend fixture data (tests/prometheus/fixture.ts) for the
-// Go conformance test: prints one JSON line {url, version, from, to, spikeAt} on stdout, then
+// Go conformance test: prints one JSON line {url, version, from, to, spikeAt, odd} on stdout, then
 // serves until stdin closes (the Go test's cleanup) or SIGTERM, and stops Prometheus.
-import { fixtureFamilies, QUERY_FROM, QUERY_TO, SPIKE_AT } from '../../prometheus/fixture';
+import {
+  fixtureFamilies,
+  LOOKBACK_MS,
+  ODD_GAPS,
+  ODD_NAN,
+  ODD_NEG_INF,
+  ODD_POS_INF,
+  QUERY_FROM,
+  QUERY_TO,
+  SPIKE_AT,
+} from '../../prometheus/fixture';
 import { startPrometheus } from '../../prometheus/server';
 
 async function main(): Promise<void> {
@@ -19,7 +29,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(
-    JSON.stringify({ url: prom.url, version: prom.version, from: QUERY_FROM, to: QUERY_TO, spikeAt: SPIKE_AT }) + '\n'
+    JSON.stringify({
+      url: prom.url,
+      version: prom.version,
+      from: QUERY_FROM,
+      to: QUERY_TO,
+      spikeAt: SPIKE_AT,
+      odd: { nan: ODD_NAN, posInf: ODD_POS_INF, negInf: ODD_NEG_INF, gaps: ODD_GAPS, lookbackMs: LOOKBACK_MS },
+    }) + '\n'
   );
 }
 
