@@ -1,5 +1,6 @@
 import type { Series } from '../model/types';
 import { LabelledSeries, PrometheusError, decodeQueryRange, onGrid, parseSampleValue, seriesName } from './decode';
+import { scanMatrix, type ScannedMatrix } from './scanMatrix';
 
 /**
  * A Prometheus HTTP API client. Pure and fetch-based: it runs in Node (the backend, the CLI) and
@@ -107,6 +108,8 @@ export interface RangeFilter extends RequestOptions {
 interface ApiAnswer {
   data: unknown;
   warnings: string[];
+  /** A query_range body already read by scanMatrix (data is then undefined). */
+  matrix?: ScannedMatrix['series'];
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -243,9 +246,9 @@ export class PrometheusClient {
           end: seconds(chunk.endMs),
           step: seconds(stepMs),
         });
-        const answer = await this.request('POST', '/api/v1/query_range', params, inner.signal, options.signal);
+        const answer = await this.request('POST', '/api/v1/query_range', params, inner.signal, options.signal, true);
         answer.warnings.forEach((w) => warnings.add(w));
-        const decoded = this.decodeMatrix(answer.data);
+        const decoded = answer.matrix ?? this.decodeMatrix(answer.data);
         for (const s of decoded) {
           seen.set(seriesName(s.labels), true);
           samples += s.series.t.length;
@@ -377,7 +380,8 @@ export class PrometheusClient {
     path: string,
     params: URLSearchParams,
     signal?: AbortSignal,
-    callerSignal: AbortSignal | undefined = signal
+    callerSignal: AbortSignal | undefined = signal,
+    matrix = false
   ): Promise<ApiAnswer> {
     const query = params.toString();
     const url = this.url + path + (method === 'GET' && query !== '' ? `?${query}` : '');
@@ -424,6 +428,10 @@ export class PrometheusClient {
       signal?.removeEventListener('abort', onAbort);
     }
 
+    const scanned = matrix && status >= 200 && status < 300 ? scanMatrix(text) : undefined;
+    if (scanned) {
+      return { data: undefined, warnings: scanned.warnings, matrix: scanned.series };
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);

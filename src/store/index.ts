@@ -36,3 +36,10 @@ export {
 export { DEFAULT_STORE_FILE, resolveStorePath } from './path';
 export { SCHEMA_VERSION, type Migration } from './schema';
 export { SqliteModelStore, checkStorePath, type SqliteStoreOptions } from './sqlite';
+export {
+  DEFAULT_MODEL_CACHE_BYTES,
+  DEFAULT_MODEL_CACHE_ENTRIES,
+  ModelCache,
+  type ModelCacheOptions,
+  type ModelCacheStats,
+} from './modelCache';

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
@@ -10,6 +11,7 @@ import {
   type SerializedModel,
 } from '../model';
 import { CorruptModelError, SchemaTooNewError, StoreError, type StoreErrorCode } from './errors';
+import type { ModelCache } from './modelCache';
 import { MIGRATIONS, type Migration } from './schema';
 import type { SeriesKeyParts } from './seriesKey';
 import type {
@@ -38,12 +40,18 @@ export interface SqliteStoreOptions {
   verifyOnSave?: boolean;
   /** Schema migrations to apply, oldest first. Only tests pass anything but the default. */
   migrations?: readonly Migration[];
+  /**
+   * Keeps loaded models in memory (shared by the stores of a process, bounded there). A hit still
+   * reads the row and compares a digest of its text, so what is on disk always wins.
+   */
+  modelCache?: ModelCache;
   /** Fault injection for crash tests: called inside the save transaction, after the version row is written. */
   onSaveInTransaction?: (key: string, version: number) => void;
 }
 
 const MAX_KEY_LENGTH = 8192;
 const MAX_LIST_LIMIT = 10000;
+let storeCount = 0;
 
 // Columns of a version row except the model itself (history and listing never read the model).
 const INFO_COLUMNS = `key, version, created_at, kind, format_version, library_version, options,
@@ -66,6 +74,8 @@ export class SqliteModelStore implements ModelStore {
   private readonly opts: Required<Pick<SqliteStoreOptions, 'busyTimeoutMs' | 'verifyOnSave'>> & SqliteStoreOptions;
   private readonly statements = new Map<string, StatementSync>();
   private readonly inode: number | undefined;
+  /** This store's entries in the shared model cache (a path would not do: ':memory:' stores differ). */
+  private readonly cacheScope = `store-${++storeCount}`;
   private closed = false;
 
   private constructor(
@@ -329,6 +339,7 @@ export class SqliteModelStore implements ModelStore {
       this.transaction(() => {
         const removed = this.stmt('DELETE FROM model_versions WHERE key = ?').run(checkKey(key));
         this.stmt('DELETE FROM model_keys WHERE key = ?').run(key);
+        this.opts.modelCache?.deleteKey(this.cacheScope, key);
         return Number(removed.changes);
       })
     );
@@ -353,6 +364,7 @@ export class SqliteModelStore implements ModelStore {
         const del = this.stmt('DELETE FROM model_versions WHERE key = ? AND version = ?');
         for (const v of doomed) {
           del.run(key, v);
+          this.opts.modelCache?.delete(this.cacheScope, key, v);
         }
         return doomed.reverse();
       });
@@ -422,6 +434,7 @@ export class SqliteModelStore implements ModelStore {
   closeSync(): void {
     if (!this.closed) {
       this.closed = true;
+      this.opts.modelCache?.deleteScope(this.cacheScope);
       this.statements.clear();
       this.db.close();
     }
@@ -520,9 +533,16 @@ export class SqliteModelStore implements ModelStore {
     } catch (e) {
       throw new CorruptModelError(key, version, `its metadata does not read: ${(e as Error).message}`, { cause: e });
     }
+    const text = String(row.model);
+    const cache = this.opts.modelCache;
+    const digest = cache ? textDigest(text) : '';
+    const cached = cache?.get(this.cacheScope, key, version, digest);
+    if (cached) {
+      return { info, model: cached };
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(String(row.model));
+      parsed = JSON.parse(text);
     } catch (e) {
       throw new CorruptModelError(key, version, `the model is not valid JSON (${(e as Error).message})`, { cause: e });
     }
@@ -542,6 +562,7 @@ export class SqliteModelStore implements ModelStore {
         `the row's training fingerprint ${info.fingerprint} differs from the model's ${model.training.fingerprint}`
       );
     }
+    cache?.set(this.cacheScope, key, version, digest, info.byteSize, model);
     return { info, model };
   }
 
@@ -603,6 +624,11 @@ export class SqliteModelStore implements ModelStore {
       throw sqliteError(e, this.path, op, this.opts.busyTimeoutMs);
     }
   }
+}
+
+/** Identifies a stored model's text cheaply next to parsing it (a native hash over the row). */
+function textDigest(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /** Opens `file`, probes it for writes and closes it: the health check for a store that is not open. */

@@ -6,7 +6,7 @@
 import { PrometheusClient, type QueryLimits } from '../../prometheus/client';
 import { customHeaders } from '../../query/settings';
 import type { QueryDefaults, VigilJsonData, VigilSecureJsonData } from '../../query/types';
-import { resolveStorePath, SqliteModelStore, type ModelStore } from '../../store';
+import { ModelCache, resolveStorePath, SqliteModelStore, type ModelStore } from '../../store';
 import type { DataSourceInstanceSettings, PluginContext } from '../protocol/messages';
 import { tlsFetch, type TlsOptions } from './tlsFetch';
 
@@ -33,8 +33,10 @@ export interface Instance {
 export interface InstanceOptions {
   /** Environment used to resolve the store path (GF_PATHS_DATA). Default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Opens a model store; default SqliteModelStore.open. Stores are shared by path. */
+  /** Opens a model store; default SqliteModelStore.open with `modelCache`. Stores are shared by path. */
   openStore?: (path: string) => ModelStore;
+  /** Loaded models kept in memory for every store this cache opens. Default: store/modelCache's bounds. */
+  modelCache?: ModelCache;
 }
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -153,8 +155,12 @@ export function parseJsonData(raw: Buffer | Uint8Array | undefined): VigilJsonDa
 export class InstanceCache {
   private readonly instances = new Map<string, { lastUpdatedMS: number; instance: Instance }>();
   private readonly stores = new Map<string, ModelStore>();
+  /** One for the process, so its bound holds however many data sources and stores there are. */
+  readonly modelCache: ModelCache;
 
-  constructor(private readonly options: InstanceOptions = {}) {}
+  constructor(private readonly options: InstanceOptions = {}) {
+    this.modelCache = options.modelCache ?? new ModelCache();
+  }
 
   get(ctx: PluginContext): Instance {
     const ds = ctx.dataSourceInstanceSettings;
@@ -206,7 +212,7 @@ export class InstanceCache {
     // ':memory:' is private per open: share it like a file so one data source sees its own models.
     let store = this.stores.get(storePath);
     if (!store) {
-      const open = this.options.openStore ?? ((p: string) => SqliteModelStore.open(p));
+      const open = this.options.openStore ?? ((p: string) => SqliteModelStore.open(p, { modelCache: this.modelCache }));
       try {
         store = open(storePath);
       } catch (e) {
