@@ -1,7 +1,8 @@
 // The glibc the Linux executables carry for musl systems (Alpine, Grafana's default image).
 //
 // Node's official Linux builds link against glibc (>= 2.28) and libstdc++; musl's loader cannot run
-// them, and gcompat does not cover what Node needs. So the plugin ships the glibc loader and the six
+// them, the registry has no musl Node, and gcompat is a partial glibc that could not be tried here
+// (no Alpine package is reachable). So the plugin ships the glibc loader and the six
 // libraries Node needs (about 5 MB per architecture), taken from this build machine's Debian packages
 // (libc6, libstdc++6, libgcc-s1; for arm64 their `-arm64-cross` twins), and the launcher runs the
 // executable through that loader where the system is musl. No file outside the plugin directory is

