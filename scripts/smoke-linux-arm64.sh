@@ -2,9 +2,9 @@
 # Runs the linux/arm64 plugin on this (x86_64) machine under qemu-user, through the glibc it bundles
 # (no binfmt needed: qemu-aarch64 runs the bundled loader, which loads the single executable).
 #   handshake only (default): starts it with Grafana's environment and waits for the go-plugin line
-#   --conformance [go test args]: the whole tests/conformance suite against it (~6 min; deadlines are
-#     scaled by VIGIL_TIMEOUT_SCALE=6, but go-plugin's 2 s shutdown window and a 60 s training query
-#     can still run out under emulation: read failures for timing, not behaviour)
+#   --conformance [go test args]: the whole tests/conformance suite against it (28 s on a quiet
+#     machine; deadlines scaled by VIGIL_TIMEOUT_SCALE=6, but on a busy machine go-plugin's 2 s
+#     shutdown window and a 60 s training query can still run out: read those as timing)
 # Needs the Debian package qemu-user and `node scripts/build-backend.mjs --targets=linux-arm64`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
