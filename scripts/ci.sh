@@ -3,6 +3,9 @@
 #   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
 #                    prometheus (prometheus + promtool: tests/prometheus runs a real server on backfilled data)
 #                    openssl, apache2-utils (htpasswd): the TLS + basic auth Prometheus of tests/conformance
+#                    qemu-user, libc6/libstdc++6/libgcc-s1-arm64-cross (the linux/arm64 executable bundles
+#                    that glibc and runs under qemu-aarch64), busybox-static + musl (a root without glibc,
+#                    as on Alpine: scripts/smoke-musl-root.sh)
 #                    golang-go if no Go is installed (tests/conformance, tests/frames; their go.mod names
 #                    the Go release they need, which `go` then fetches from the Go module proxy)
 #   npm packages:    npm ci (also brings a Node 24 runtime that every npm script runs on)
@@ -14,6 +17,12 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromi
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
+[ -e /bin/busybox ] || need+=(busybox-static)
+[ -e /lib/ld-musl-x86_64.so.1 ] || need+=(musl)
+for p in libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

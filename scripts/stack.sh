@@ -11,6 +11,6 @@ if ! docker compose version >/dev/null 2>&1; then
   exit 1
 fi
 npm run --silent build
-node scripts/build-backend.mjs --sea
+node scripts/build-backend.mjs
 npm run --silent build:cli
 exec docker compose up "$@"

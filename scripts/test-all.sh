@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order: types, lint, formatting, the plugin build (webpack), the backend
-# bundle (after webpack: its clean step would delete it), unit and integration tests (jest), and
-# the Go tests: the conformance host that loads the packaged backend as Grafana does
-# (tests/conformance) and Grafana's frame decoder on our Arrow frames (tests/frames).
+# single executables for every platform (after webpack: its clean step would delete them), unit and
+# integration tests (jest), and the Go tests: the conformance host that loads the packaged backend
+# as Grafana does (tests/conformance) and Grafana's frame decoder on our Arrow frames (tests/frames);
+# then the conformance suite again in a root without glibc (Alpine's case) and the linux/arm64
+# executable's handshake under qemu.
 # Ends with one line "tests: N passed, N failed, N skipped" summing every runner; a step that
 # fails outside a test runner counts as one failure.
 set -uo pipefail
@@ -20,10 +22,12 @@ step npm run --silent typecheck
 step npm run --silent lint
 step npm run --silent format:check
 step npm run --silent build
-step npx --no-install node scripts/build-backend.mjs
+step npx --no-install node scripts/build-backend.mjs --all
 step npx jest --ci --reporters=default --reporters=./scripts/jest-summary-reporter.js
 step npx --no-install node scripts/go-test.mjs tests/frames
 step npx --no-install node scripts/go-test.mjs tests/conformance
+step bash scripts/smoke-musl-root.sh
+step bash scripts/smoke-linux-arm64.sh
 
 passed=0 failed=0 skipped=0
 while read -r p f s; do

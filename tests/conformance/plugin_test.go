@@ -10,13 +10,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -39,26 +37,22 @@ var handshake = plugin.HandshakeConfig{
 	MagicCookieValue: "datasource",
 }
 
-// pluginExe is the executable Grafana would run: gpx_vigil_<goos>_<goarch> beside the data source's
-// plugin.json in dist/.
+// pluginExe is the executable Grafana would run: gpx_vigil_<goos>_<goarch> from dist/datasource,
+// installed into a plugin directory outside the checkout (installedPlugin).
 func pluginExe(t *testing.T) string {
 	t.Helper()
-	exe := os.Getenv("VIGIL_PLUGIN_EXE")
-	if exe == "" {
-		exe = filepath.Join("..", "..", "dist", "datasource", fmt.Sprintf("gpx_vigil_%s_%s", runtime.GOOS, runtime.GOARCH))
-	}
-	abs, err := filepath.Abs(exe)
+	exe, err := filepath.Abs(installedPlugin(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := os.Stat(abs)
+	info, err := os.Stat(exe)
 	if err != nil {
-		t.Fatalf("plugin executable %s not found (run `node scripts/build-backend.mjs` or set VIGIL_PLUGIN_EXE): %v", abs, err)
+		t.Fatalf("plugin executable %s: %v", exe, err)
 	}
 	if info.Mode()&0o111 == 0 {
-		t.Fatalf("plugin executable %s is not executable (Grafana needs the exec bit)", abs)
+		t.Fatalf("plugin executable %s is not executable (Grafana needs the exec bit)", exe)
 	}
-	return abs
+	return exe
 }
 
 // syncBuffer is a bytes.Buffer safe for the go-plugin goroutines that write to it.
@@ -167,7 +161,7 @@ func pluginContext(t *testing.T, extra ...map[string]any) *pluginv2.PluginContex
 }
 
 func ctxTimeout(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second*timeoutScale())
 	t.Cleanup(cancel)
 	return ctx
 }

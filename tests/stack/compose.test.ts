@@ -182,7 +182,7 @@ describe('npm run stack', () => {
     const sh = fs.readFileSync(path.join(ROOT, 'scripts/stack.sh'), 'utf8');
     const order = [
       'npm run --silent build',
-      'scripts/build-backend.mjs --sea',
+      'scripts/build-backend.mjs',
       'npm run --silent build:cli',
       'exec docker compose up',
     ];
