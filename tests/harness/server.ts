@@ -31,6 +31,9 @@ export interface Harness {
   handlers: Handlers;
   /** Requests the page made to /api, in order: method and path. */
   requests: string[];
+  /** What the harness passes the handlers: the data source instance and signed-in user, a call context. */
+  pluginContext(): PluginContext;
+  context(): CallContext;
   close(): Promise<void>;
 }
 
@@ -207,6 +210,8 @@ window.__HARNESS__ = ${JSON.stringify(boot)};
     url: `http://127.0.0.1:${port}`,
     handlers,
     requests,
+    pluginContext,
+    context: ctx,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await handlers.close();

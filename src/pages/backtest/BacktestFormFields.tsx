@@ -139,7 +139,8 @@ export function BacktestFormFields({ form, range, errors, onChange, onRangeChang
 const getStyles = (theme: GrafanaTheme2) => ({
   grid: css({
     display: 'grid',
-    gridTemplateColumns: 'repeat(auto-fill, minmax(220px, 1fr))',
+    // Wide enough for a four-option RadioButtonGroup (seasonality) without truncated labels.
+    gridTemplateColumns: 'repeat(auto-fill, minmax(280px, 1fr))',
     columnGap: theme.spacing(2),
   }),
 });

@@ -21,7 +21,7 @@ import {
   type PanelData,
   type AppRootProps,
 } from '@grafana/data';
-import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { Alert, GlobalStyles, ThemeContext } from '@grafana/ui';
 
 import { plugin as appPlugin } from '../../../src/module';
 import { plugin as dsPlugin } from '../../../src/datasource/module';
@@ -144,6 +144,12 @@ function QueryView() {
         range={range}
         queries={[query]}
       />
+      {/* Grafana's query row shows the panel's query errors under the editor; so does the harness. */}
+      {data?.errors?.map((e, i) => (
+        <Alert key={i} severity="error" title="Query error">
+          {e.message}
+        </Alert>
+      ))}
       <pre id="harness-query" style={{ display: 'none' }}>
         {JSON.stringify(query)}
       </pre>
@@ -155,14 +161,17 @@ function QueryView() {
 function AppView() {
   const Root = appPlugin.root as unknown as React.ComponentType<AppRootProps>;
   const meta = { id: 'vigil-anomaly-app', name: 'Vigil', type: 'app', enabled: true, jsonData: {} };
+  // Grafana's page chrome pads the page body; PluginPage renders only its children here.
   return (
-    <Root
-      meta={meta as never}
-      basename="/a/vigil-anomaly-app"
-      path="/a/vigil-anomaly-app"
-      query={{}}
-      onNavChanged={() => undefined}
-    />
+    <div style={{ padding: 16 }}>
+      <Root
+        meta={meta as never}
+        basename="/a/vigil-anomaly-app"
+        path="/a/vigil-anomaly-app"
+        query={{}}
+        onNavChanged={() => undefined}
+      />
+    </div>
   );
 }
 

@@ -6,10 +6,12 @@ import type { DataSourceInstanceSettings } from '@grafana/data';
 import {
   setBackendSrv,
   setDataSourceSrv,
+  setTemplateSrv,
   type BackendSrv,
   type BackendSrvRequest,
   type DataSourceSrv,
   type FetchResponse,
+  type TemplateSrv,
 } from '@grafana/runtime';
 
 export interface HarnessBoot {
@@ -118,4 +120,11 @@ export function installGrafanaServices(boot: HarnessBoot, datasourceApi: () => u
     registerRuntimeDataSource: () => undefined,
   } as unknown as DataSourceSrv;
   setDataSourceSrv(srv);
+  // A dashboard without variables: interpolation leaves the text as it is.
+  setTemplateSrv({
+    getVariables: () => [],
+    replace: (target?: string) => target ?? '',
+    containsTemplate: () => false,
+    updateTimeRange: () => undefined,
+  } as unknown as TemplateSrv);
 }
