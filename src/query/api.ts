@@ -36,29 +36,38 @@ export interface ModelKeyParts {
   labels: Record<string, string>;
 }
 
+/** One stored version of a key's model (the store's VersionInfo). */
 export interface ModelVersion {
   key: string;
   version: number;
   createdAtMs: number;
+  /** The detector actually fitted (an `auto` key stores the chosen detector). */
   kind: DetectorKind;
   formatVersion: number;
   libraryVersion: string;
   options: ModelOptions;
   training: { fromMs: number; toMs: number; points: number; stepMs: number };
+  /** Fingerprint of the training data. */
   fingerprint: string;
   fitStats: Record<string, unknown>;
+  /** Size of the stored model JSON in bytes (UTF-8). */
   byteSize: number;
+  /** This version is the key's pin. */
   pinned: boolean;
+  /** Scoring uses this version (the pin, else the latest). */
   active: boolean;
 }
 
+/** One key of the store (the store's KeySummary). */
 export interface ModelSummary {
   key: string;
   activeVersion: number;
   latestVersion: number;
   pinnedVersion: number | null;
   versionCount: number;
+  /** Kind of the active version. */
   kind: DetectorKind;
+  /** Creation time of the latest version, epoch ms. */
   lastTrainedMs: number;
   parts: ModelKeyParts | null;
 }

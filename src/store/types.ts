@@ -1,6 +1,7 @@
-import type { DetectorKind, Model, ModelOptions, SerializedModel } from '../model';
+import type { Model, SerializedModel } from '../model';
 import type { CorruptModelError } from './errors';
 import type { SeriesKeyParts } from './seriesKey';
+import type { ModelSummary, ModelVersion } from '../query/api';
 
 /** What a training adds to a version beyond the model itself. */
 export interface SaveMeta {
@@ -12,27 +13,11 @@ export interface SaveMeta {
   createdAtMs?: number;
 }
 
-/** One stored version without its model: what history and inspection show. */
-export interface VersionInfo {
-  key: string;
-  version: number;
-  createdAtMs: number;
-  /** The detector actually fitted (an `auto` key stores the chosen detector). */
-  kind: DetectorKind;
-  formatVersion: number;
-  libraryVersion: string;
-  options: ModelOptions;
-  training: { fromMs: number; toMs: number; points: number; stepMs: number };
-  /** Fingerprint of the training data. */
-  fingerprint: string;
-  fitStats: Record<string, unknown>;
-  /** Size of the stored model JSON in bytes (UTF-8). */
-  byteSize: number;
-  /** This version is the key's pin. */
-  pinned: boolean;
-  /** Scoring uses this version (the pin, else the latest). */
-  active: boolean;
-}
+/**
+ * One stored version without its model: what history and inspection show. The resource API answers
+ * with it as is, so its shape is the wire contract's (src/query/api.ts).
+ */
+export type VersionInfo = ModelVersion;
 
 /** A stored version loaded back into a model through src/model's loadModel(). */
 export interface LoadedVersion {
@@ -48,19 +33,8 @@ export interface LoadableVersion extends LoadedVersion {
   note?: string;
 }
 
-/** One key in `list()`. */
-export interface KeySummary {
-  key: string;
-  activeVersion: number;
-  latestVersion: number;
-  pinnedVersion: number | null;
-  versionCount: number;
-  /** Kind of the active version. */
-  kind: DetectorKind;
-  /** Creation time of the latest version, epoch ms. */
-  lastTrainedMs: number;
-  parts: SeriesKeyParts | null;
-}
+/** One key in `list()`, as the resource API lists it (src/query/api.ts). */
+export type KeySummary = ModelSummary;
 
 export interface ListOptions {
   /** Only keys starting with this (see `datasourcePrefix`, `queryPrefix`). */
