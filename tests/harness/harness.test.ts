@@ -110,6 +110,19 @@ describe('query editor', () => {
     await page.close();
   });
 
+  it('offers only what alert rules use in the alert rule editor', async () => {
+    const { page, errors } = await open(`/harness/query?${range}&app=unified-alerting`);
+    await page.getByLabel('PromQL expression').waitFor();
+    // The same editor in a dashboard offers both; an alert rule runs in the backend on the score.
+    expect(await page.getByText('Browser', { exact: true }).count()).toBe(0);
+    expect(await page.getByText('Backtest', { exact: true }).count()).toBe(0);
+    const query = JSON.parse((await page.locator('#harness-query').textContent()) ?? '{}');
+    expect(query).toMatchObject({ execution: 'backend', outputs: ['score'] });
+    await screenshot(page, 'query-editor-alerting');
+    expect(errors()).toEqual([]);
+    await page.close();
+  });
+
   it("shows Prometheus' own message for invalid PromQL", async () => {
     const query = encodeURIComponent(JSON.stringify({ expr: 'sum(rate(http_requests_total[5m])', model: 'zscore' }));
     const { page } = await open(`/harness/query?${range}&query=${query}`);

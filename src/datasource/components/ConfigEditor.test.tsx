@@ -99,6 +99,8 @@ describe('ConfigEditor', () => {
     await fill('Server name', 'prom.internal');
     await fill('Model store path', '/var/lib/vigil.db');
     await fill('Retrain every', '1d');
+    await fill('Max series per query', '500');
+    await fill('Max points per query', 'lots');
     await fill('Default training window', '2w');
     const o = last(spy);
     expect(o.jsonData).toMatchObject({
@@ -106,8 +108,11 @@ describe('ConfigEditor', () => {
       serverName: 'prom.internal',
       modelStorePath: '/var/lib/vigil.db',
       retrainEvery: '1d',
+      maxSeriesPerQuery: 500,
       defaults: { trainingWindow: '2w' },
     });
+    // Not a number: left unset, so the backend's default applies.
+    expect(o.jsonData.maxPointsPerQuery).toBeUndefined();
     expect(o.secureJsonData?.tlsCACert).toBe('-----BEGIN CERTIFICATE-----');
     expect(JSON.stringify(o.jsonData)).not.toContain('BEGIN CERTIFICATE');
   });

@@ -268,18 +268,48 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         <InlineField
           label="Retrain every"
           labelWidth={LABEL}
-          tooltip="How often the backend retrains stored models on fresh data (duration, e.g. 1d). Empty: models are trained when first queried and retrained by hand."
+          tooltip="How often the backend retrains each stored model on fresh data (duration, e.g. 12h). Empty: every 24h; 0 or off: only when retrained by hand on the Models page."
           invalid={!!retrainError}
           error={retrainError}
         >
           <Input
             aria-label="Retrain every"
             width={12}
-            placeholder="1d"
+            placeholder="24h"
             value={jsonData.retrainEvery ?? ''}
             onChange={(e) =>
               setJson({ retrainEvery: e.currentTarget.value === '' ? undefined : e.currentTarget.value })
             }
+          />
+        </InlineField>
+        <InlineField
+          label="Max series"
+          labelWidth={LABEL}
+          tooltip="Most series one query may return from Prometheus; a query over it fails with a message naming this setting. Empty: 10,000."
+        >
+          <Input
+            aria-label="Max series per query"
+            type="number"
+            min={1}
+            width={12}
+            placeholder="10000"
+            value={jsonData.maxSeriesPerQuery ?? ''}
+            onChange={(e) => setJson({ maxSeriesPerQuery: positiveOrUnset(e.currentTarget.value) })}
+          />
+        </InlineField>
+        <InlineField
+          label="Max points"
+          labelWidth={LABEL}
+          tooltip="Most samples one Prometheus range query may return over all its series, training window included. Empty: 25,000,000 (about 400 MB)."
+        >
+          <Input
+            aria-label="Max points per query"
+            type="number"
+            min={1}
+            width={16}
+            placeholder="25000000"
+            value={jsonData.maxPointsPerQuery ?? ''}
+            onChange={(e) => setJson({ maxPointsPerQuery: positiveOrUnset(e.currentTarget.value) })}
           />
         </InlineField>
       </FieldSet>
@@ -383,4 +413,10 @@ function urlProblem(url: string | undefined): string | undefined {
   } catch {
     return 'use a full URL such as http://prometheus:9090';
   }
+}
+
+/** A positive whole number typed in a field, or undefined (the backend's default) for anything else. */
+function positiveOrUnset(text: string): number | undefined {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
