@@ -25,8 +25,8 @@ const INT32_MAX = 2 ** 31 - 1;
 const NO_CONTRACT: FrameTypeVersion = [0, 0];
 
 /** Encodes one frame as an Arrow IPC file. Throws FrameEncodeError on invalid input. */
-export function encodeFrame(frame: Frame): Uint8Array {
-  const { columns, length, metadata } = frameColumns(frame);
+export function encodeFrame(frame: Frame, times?: TimeMemo): Uint8Array {
+  const { columns, length, metadata } = frameColumns(frame, times);
   return ipcFile(columns, length, metadata);
 }
 
@@ -38,7 +38,7 @@ export interface FrameColumns {
 }
 
 /** Validates `frame` and lays out its Arrow buffers. Throws FrameEncodeError on invalid input. */
-export function frameColumns(frame: Frame): FrameColumns {
+export function frameColumns(frame: Frame, times?: TimeMemo): FrameColumns {
   const where = frameLabel(frame);
   if (frame === null || typeof frame !== 'object') {
     throw new FrameEncodeError('frame must be an object');
@@ -57,7 +57,7 @@ export function frameColumns(frame: Frame): FrameColumns {
   const columns: IpcColumn[] = [];
   frame.fields.forEach((field, index) => {
     const at = `${where} field ${index}${typeof field?.name === 'string' ? ` (${JSON.stringify(field.name)})` : ''}`;
-    const column = encodeColumn(field, at);
+    const column = encodeColumn(field, at, times);
     if (index === 0) {
       length = column.length;
     } else if (column.length !== length) {
@@ -72,7 +72,30 @@ export function frameColumns(frame: Frame): FrameColumns {
 
 /** Encodes each frame (the `frames` of one DataResponse). */
 export function encodeFrames(frames: readonly Frame[]): Uint8Array[] {
-  return frames.map(encodeFrame);
+  // The outputs of one series (value, expected, band, score) share its time values: converted once.
+  const times: TimeMemo = new Map();
+  return frames.map((f) => encodeFrame(f, times));
+}
+
+/** Time columns already converted in one encodeFrames call, by the Float64Array's buffer and span. */
+type TimeMemo = Map<ArrayBufferLike, Map<string, Column>>;
+
+function memoTimeColumn(values: ArrayLike<unknown>, at: string, times: TimeMemo | undefined): Column {
+  if (!times || !(values instanceof Float64Array)) {
+    return timeColumn(values, at);
+  }
+  let spans = times.get(values.buffer);
+  if (!spans) {
+    spans = new Map();
+    times.set(values.buffer, spans);
+  }
+  const span = `${values.byteOffset}:${values.length}`;
+  let column = spans.get(span);
+  if (!column) {
+    column = timeColumn(values, at);
+    spans.set(span, column);
+  }
+  return column;
 }
 
 /**
@@ -114,7 +137,7 @@ function frameLabel(frame: Frame): string {
 
 type Column = Omit<IpcColumn, 'name' | 'metadata'>;
 
-function encodeColumn(field: Field, at: string): Column {
+function encodeColumn(field: Field, at: string, times?: TimeMemo): Column {
   if (field === null || typeof field !== 'object') {
     throw new FrameEncodeError(`${at}: must be an object`);
   }
@@ -126,7 +149,7 @@ function encodeColumn(field: Field, at: string): Column {
   }
   switch (field.type) {
     case 'time':
-      return timeColumn(field.values, at);
+      return memoTimeColumn(field.values, at, times);
     case 'number':
       return numberColumn(field.values, field.nullable ?? true, at);
     case 'string':

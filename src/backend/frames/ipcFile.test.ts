@@ -1,7 +1,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 
 import { encodeFrameWithArrow } from './arrowReference';
-import { encodeFrame } from './encode';
+import { encodeFrame, encodeFrames } from './encode';
 import type { Field, Frame } from './types';
 
 // The direct IPC writer against the former apache-arrow encoder: both files decode (with
@@ -97,5 +97,25 @@ describe('direct Arrow IPC writer', () => {
       ];
       same({ name: `f${k}`, refId: 'A', meta: { custom: { k } }, fields });
     }
+  });
+});
+
+describe('encodeFrames', () => {
+  it('converts time values shared by several frames once, and each frame still decodes to its own times', () => {
+    const t = Float64Array.from({ length: 10 }, (_, i) => t0 + i * 60_000);
+    const frame = (name: string, times: Float64Array): Frame => ({
+      refId: 'A',
+      name,
+      fields: [
+        { name: 'Time', type: 'time', values: times },
+        { name: 'Value', type: 'number', values: new Float64Array(times.length).fill(1) },
+      ],
+    });
+    const frames = [frame('a', t.subarray(2)), frame('b', t.subarray(2)), frame('c', t.subarray(5)), frame('d', t)];
+    const encoded = encodeFrames(frames);
+    encoded.forEach((bytes, i) => {
+      expect(decoded(bytes)).toEqual(decoded(encodeFrameWithArrow(frames[i])));
+    });
+    expect(decoded(encoded[2]).fields[0].values).toHaveLength(5);
   });
 });
