@@ -27,6 +27,7 @@ import {
   toQueryDataRequest,
   toWireHeaders,
 } from './protocol/codec';
+import { encodeQueryDataResponse } from './protocol/queryDataWire';
 import {
   HealthStatus,
   type CallResourceResponse,
@@ -122,22 +123,6 @@ export function errorForAllQueries(
   return out;
 }
 
-function wireQueryDataResponse(resp: QueryDataResponse): object {
-  const responses: Record<string, object> = {};
-  for (const [refId, r] of Object.entries(resp.responses)) {
-    responses[refId] = {
-      frames: r.frames ?? [],
-      error: r.error ?? '',
-      jsonMeta: r.jsonMeta ?? new Uint8Array(0),
-      status: r.status ?? 0,
-      errorSource: r.errorSource ?? '',
-      // format stays ARROW (0): older Grafana reads every frame as Arrow.
-    };
-  }
-  return { responses };
-}
-
-const QUERY_DATA_RESPONSE = messageType('pluginv2.QueryDataResponse');
 const CHECK_HEALTH_RESPONSE = messageType('pluginv2.CheckHealthResponse');
 const COLLECT_METRICS_RESPONSE = messageType('pluginv2.CollectMetricsResponse');
 const CALL_RESOURCE_RESPONSE = messageType('pluginv2.CallResourceResponse');
@@ -212,14 +197,11 @@ export async function startPluginServer(options: PluginServerOptions): Promise<P
     }
     let bytes: Buffer;
     try {
-      bytes = encodePlain(QUERY_DATA_RESPONSE, wireQueryDataResponse(resp));
+      bytes = encodeQueryDataResponse(resp);
     } catch (err) {
       ok = false;
       ctx.logger.error('QueryData response could not be encoded', { error: errorText(err) });
-      bytes = encodePlain(
-        QUERY_DATA_RESPONSE,
-        wireQueryDataResponse(errorForAllQueries(req, `invalid response from the backend: ${errorText(err)}`))
-      );
+      bytes = encodeQueryDataResponse(errorForAllQueries(req, `invalid response from the backend: ${errorText(err)}`));
     }
     end(ok);
     callback(null, bytes);

@@ -84,5 +84,11 @@ export interface Model {
   readonly options: ModelOptions;
   readonly training: TrainingInfo;
   score(series: Series, out: ScoreBuffers, from?: number): void;
+  /**
+   * The earliest time whose point can change this model's scores from `rangeStartMs` on, so a
+   * caller fetches that much context and no more. -Infinity (or no method): the scores depend on
+   * however much context is given (rolling windows, filters warming up), callers cap it.
+   */
+  contextStartMs?(rangeStartMs: number): number;
   toJSON(): SerializedModel;
 }

@@ -55,6 +55,47 @@ export function executionRanges(
   };
 }
 
+/**
+ * Where the context a model needs before `rangeStartMs` begins, on the step grid of the range and
+ * never before `earliestMs` (the capped context of executionRanges): a model that resumes from
+ * the end of its training needs only the points since then, one that scores from whatever it is
+ * given (or no model) gets the whole capped context. Scores on the range then do not depend on
+ * how much earlier the requested range started, as long as the cap does not bind.
+ */
+export function contextStartMs(
+  model: Model | undefined,
+  rangeStartMs: number,
+  stepMs: number,
+  earliestMs: number
+): number {
+  const wanted = model?.contextStartMs ? model.contextStartMs(rangeStartMs) : -Infinity;
+  if (!(wanted > earliestMs)) {
+    return earliestMs;
+  }
+  const steps = Math.ceil((wanted - rangeStartMs) / stepMs);
+  return Math.min(rangeStartMs, rangeStartMs + steps * stepMs);
+}
+
+/** The points from `startMs` on of `context` (all before `series`), then `series`. */
+export function withContext(context: Series | undefined, startMs: number, series: Series): Series {
+  if (!context) {
+    return series;
+  }
+  const a = lowerBound(context.t, startMs);
+  const b = lowerBound(context.t, series.t.length > 0 ? series.t[0] : Infinity);
+  if (a >= b) {
+    return series;
+  }
+  const n = b - a + series.t.length;
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  t.set(context.t.subarray(a, b));
+  v.set(context.v.subarray(a, b));
+  t.set(series.t, b - a);
+  v.set(series.v, b - a);
+  return { t, v };
+}
+
 /** The points strictly before `t`. */
 export function pointsBefore(series: Series, t: number): Series {
   const n = lowerBound(series.t, t);

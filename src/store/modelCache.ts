@@ -6,9 +6,10 @@ import type { Model } from '../model';
  *
  * Entries are keyed by store, series key and version. Versions are immutable, so a new version, a
  * pin or a rollback needs no invalidation: the store asks for the new active version, which is a
- * different entry, and the old one ages out. Each entry also carries a digest of the stored text,
- * which the store compares on every hit, so a row that changed on disk (a key deleted and trained
- * again by another process, a corrupted row) is never answered from memory.
+ * different entry, and the old one ages out. Each entry also carries the stored row's identity
+ * (the `digest` argument: rowid, creation time, text length, fingerprint), which the store compares
+ * on every hit, so a row that changed on disk (a key deleted and trained again by another process,
+ * a row replaced) is not answered from memory.
  *
  * Bounded twice, least recently used first out: by entries and by the bytes of the stored model
  * JSON (a proxy for the loaded model's heap size, which holds the same numbers as typed arrays).

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
@@ -42,7 +41,8 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /**
    * Keeps loaded models in memory (shared by the stores of a process, bounded there). A hit still
-   * reads the row and compares a digest of its text, so what is on disk always wins.
+   * reads the row's metadata and compares its identity (rowid, creation time, text length,
+   * fingerprint), so a version replaced on disk is loaded again.
    */
   modelCache?: ModelCache;
   /** Fault injection for crash tests: called inside the save transaction, after the version row is written. */
@@ -519,10 +519,13 @@ export class SqliteModelStore implements ModelStore {
 
   /** Loads one version through loadModel(); undefined if absent, CorruptModelError if it does not load. */
   private load(key: string, version: number): LoadedVersion | undefined {
-    const row = this.stmt(`SELECT ${INFO_COLUMNS}, model FROM model_versions WHERE key = ? AND version = ?`).get(
-      key,
-      version
-    ) as Row | undefined;
+    const cache = this.opts.modelCache;
+    // A cache hit reads the row's metadata and identity only, not its text (55 KB for an `auto`
+    // model at 60 s): octet_length() is read from the record header.
+    const row = this.stmt(
+      `SELECT ${INFO_COLUMNS}, rowid AS row_id, octet_length(model) AS model_bytes${cache ? '' : ', model'}
+       FROM model_versions WHERE key = ? AND version = ?`
+    ).get(key, version) as Row | undefined;
     const head = this.head(key);
     if (!row || !head) {
       return undefined;
@@ -533,13 +536,21 @@ export class SqliteModelStore implements ModelStore {
     } catch (e) {
       throw new CorruptModelError(key, version, `its metadata does not read: ${(e as Error).message}`, { cause: e });
     }
-    const text = String(row.model);
-    const cache = this.opts.modelCache;
-    const digest = cache ? textDigest(text) : '';
-    const cached = cache?.get(this.cacheScope, key, version, digest);
+    const cached = cache?.get(this.cacheScope, key, version, rowIdentity(row));
     if (cached) {
       return { info, model: cached };
     }
+    // Text and identity from one statement, so the cached identity is that of the parsed text.
+    const full = cache
+      ? (this.stmt(
+          'SELECT rowid AS row_id, created_at, octet_length(model) AS model_bytes, fingerprint, model FROM model_versions WHERE key = ? AND version = ?'
+        ).get(key, version) as Row | undefined)
+      : row;
+    if (!full) {
+      return undefined;
+    }
+    const identity = rowIdentity(full);
+    const text = String(full.model);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -562,7 +573,7 @@ export class SqliteModelStore implements ModelStore {
         `the row's training fingerprint ${info.fingerprint} differs from the model's ${model.training.fingerprint}`
       );
     }
-    cache?.set(this.cacheScope, key, version, digest, info.byteSize, model);
+    cache?.set(this.cacheScope, key, version, identity, info.byteSize, model);
     return { info, model };
   }
 
@@ -626,9 +637,14 @@ export class SqliteModelStore implements ModelStore {
   }
 }
 
-/** Identifies a stored model's text cheaply next to parsing it (a native hash over the row). */
-function textDigest(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
+/**
+ * What changes when a version row is replaced: version rows are only ever inserted and deleted by
+ * the store, so a row with the same rowid, creation time, text length and training fingerprint is
+ * the row that was loaded. (An edit of the text in place that keeps its byte length, which only a
+ * hand-edited database can do, is not seen until the entry leaves the cache.)
+ */
+function rowIdentity(row: Row): string {
+  return `${String(row.row_id)}:${String(row.created_at)}:${String(row.model_bytes)}:${String(row.fingerprint)}`;
 }
 
 /** Opens `file`, probes it for writes and closes it: the health check for a store that is not open. */

@@ -1,27 +1,13 @@
 // Frame -> one Arrow IPC *file* (magic "ARROW1" at both ends), the bytes Grafana's Go side decodes
-// with data.UnmarshalArrowFrame. Every Arrow type is explicit: apache-arrow's inference would make
-// strings Dictionary and dates DateMillisecond, which Grafana cannot read.
+// with data.UnmarshalArrowFrame, written by ipcFile.ts. Every Arrow type is explicit (Grafana
+// cannot read Dictionary strings or DateMillisecond times):
 //   time    -> Timestamp(NANOSECOND), no timezone, non-nullable (epoch ms * 1e6, exact in BigInt)
 //   number  -> Float64, nullable by default (NaN -> null: a gap)
 //   string  -> Utf8 (not Dictionary)
 //   boolean -> Bool
 // Schema metadata: name, refId, meta (FrameMeta JSON). Field metadata: tstype, labels (JSON object),
 // config (FieldConfig JSON), as the Go SDK writes them.
-import {
-  Bool,
-  Field as ArrowField,
-  Float64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  tableToIPC,
-  TimestampNanosecond,
-  Utf8,
-} from 'apache-arrow';
-import type { Data, DataType } from 'apache-arrow';
-
+import { ipcFile, type IpcColumn } from './ipcFile';
 import type { Field, FieldConfig, Frame, FrameMeta, FrameTypeVersion, Labels } from './types';
 
 /** Thrown for a frame that cannot be encoded; the message names the frame and field. */
@@ -39,7 +25,20 @@ const INT32_MAX = 2 ** 31 - 1;
 const NO_CONTRACT: FrameTypeVersion = [0, 0];
 
 /** Encodes one frame as an Arrow IPC file. Throws FrameEncodeError on invalid input. */
-export function encodeFrame(frame: Frame): Uint8Array {
+export function encodeFrame(frame: Frame, times?: TimeMemo): Uint8Array {
+  const { columns, length, metadata } = frameColumns(frame, times);
+  return ipcFile(columns, length, metadata);
+}
+
+/** A validated frame as Arrow columns and schema metadata (what both IPC writers take). */
+export interface FrameColumns {
+  columns: IpcColumn[];
+  length: number;
+  metadata: Map<string, string>;
+}
+
+/** Validates `frame` and lays out its Arrow buffers. Throws FrameEncodeError on invalid input. */
+export function frameColumns(frame: Frame, times?: TimeMemo): FrameColumns {
   const where = frameLabel(frame);
   if (frame === null || typeof frame !== 'object') {
     throw new FrameEncodeError('frame must be an object');
@@ -55,33 +54,48 @@ export function encodeFrame(frame: Frame): Uint8Array {
   }
 
   let length = 0;
-  const arrowFields: ArrowField[] = [];
-  const columns: Data[] = [];
+  const columns: IpcColumn[] = [];
   frame.fields.forEach((field, index) => {
     const at = `${where} field ${index}${typeof field?.name === 'string' ? ` (${JSON.stringify(field.name)})` : ''}`;
-    const { type, nullable, data } = encodeColumn(field, at);
+    const column = encodeColumn(field, at, times);
     if (index === 0) {
-      length = data.length;
-    } else if (data.length !== length) {
+      length = column.length;
+    } else if (column.length !== length) {
       throw new FrameEncodeError(
-        `${at}: has ${data.length} values but field 0 has ${length}; all fields need the same length`
+        `${at}: has ${column.length} values but field 0 has ${length}; all fields need the same length`
       );
     }
-    arrowFields.push(new ArrowField(field.name, type, nullable, fieldMetadata(field, at)));
-    columns.push(data);
+    columns.push({ ...column, name: field.name, metadata: fieldMetadata(field, at) });
   });
-
-  const schema = new Schema(arrowFields, schemaMetadata(frame, where));
-  const batch = new RecordBatch(
-    schema,
-    makeData({ type: new Struct(arrowFields), length, nullCount: 0, children: columns })
-  );
-  return tableToIPC(new Table([batch]), 'file');
+  return { columns, length, metadata: schemaMetadata(frame, where) };
 }
 
 /** Encodes each frame (the `frames` of one DataResponse). */
 export function encodeFrames(frames: readonly Frame[]): Uint8Array[] {
-  return frames.map(encodeFrame);
+  // The outputs of one series (value, expected, band, score) share its time values: converted once.
+  const times: TimeMemo = new Map();
+  return frames.map((f) => encodeFrame(f, times));
+}
+
+/** Time columns already converted in one encodeFrames call, by the Float64Array's buffer and span. */
+type TimeMemo = Map<ArrayBufferLike, Map<string, Column>>;
+
+function memoTimeColumn(values: ArrayLike<unknown>, at: string, times: TimeMemo | undefined): Column {
+  if (!times || !(values instanceof Float64Array)) {
+    return timeColumn(values, at);
+  }
+  let spans = times.get(values.buffer);
+  if (!spans) {
+    spans = new Map();
+    times.set(values.buffer, spans);
+  }
+  const span = `${values.byteOffset}:${values.length}`;
+  let column = spans.get(span);
+  if (!column) {
+    column = timeColumn(values, at);
+    spans.set(span, column);
+  }
+  return column;
 }
 
 /**
@@ -121,13 +135,9 @@ function frameLabel(frame: Frame): string {
   return `frame${name} (refId ${JSON.stringify(refId)})`;
 }
 
-interface Column {
-  type: DataType;
-  nullable: boolean;
-  data: Data;
-}
+type Column = Omit<IpcColumn, 'name' | 'metadata'>;
 
-function encodeColumn(field: Field, at: string): Column {
+function encodeColumn(field: Field, at: string, times?: TimeMemo): Column {
   if (field === null || typeof field !== 'object') {
     throw new FrameEncodeError(`${at}: must be an object`);
   }
@@ -139,7 +149,7 @@ function encodeColumn(field: Field, at: string): Column {
   }
   switch (field.type) {
     case 'time':
-      return timeColumn(field.values, at);
+      return memoTimeColumn(field.values, at, times);
     case 'number':
       return numberColumn(field.values, field.nullable ?? true, at);
     case 'string':
@@ -175,8 +185,7 @@ function timeColumn(values: ArrayLike<unknown>, at: string): Column {
       throw new FrameEncodeError(`${at}: value ${i}: ${(e as Error).message}`);
     }
   }
-  const type = new TimestampNanosecond();
-  return { type, nullable: false, data: makeData({ type, length: ns.length, nullCount: 0, data: ns }) };
+  return { type: 'timestamp-ns', nullable: false, length: ns.length, nullCount: 0, buffers: [bytesOf(ns)] };
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -220,12 +229,7 @@ function numberColumn(values: ArrayLike<unknown>, nullable: boolean, at: string)
       validity[i >> 3] |= 1 << (i & 7);
     }
   }
-  const type = new Float64();
-  return {
-    type,
-    nullable,
-    data: makeData({ type, length, nullCount, nullBitmap: nullCount > 0 ? validity : undefined, data: out }),
-  };
+  return { type: 'float64', nullable, length, nullCount, validity, buffers: [bytesOf(out)] };
 }
 
 function stringColumn(values: ArrayLike<unknown>, nullable: boolean, at: string): Column {
@@ -259,19 +263,7 @@ function stringColumn(values: ArrayLike<unknown>, nullable: boolean, at: string)
   for (let i = 0; i < length; i++) {
     bytes.set(encoded[i], offsets[i]);
   }
-  const type = new Utf8();
-  return {
-    type,
-    nullable,
-    data: makeData({
-      type,
-      length,
-      nullCount,
-      nullBitmap: nullCount > 0 ? validity : undefined,
-      valueOffsets: offsets,
-      data: bytes,
-    }),
-  };
+  return { type: 'utf8', nullable, length, nullCount, validity, buffers: [bytesOf(offsets), bytes] };
 }
 
 function booleanColumn(values: ArrayLike<unknown>, nullable: boolean, at: string): Column {
@@ -295,12 +287,11 @@ function booleanColumn(values: ArrayLike<unknown>, nullable: boolean, at: string
       bits[i >> 3] |= 1 << (i & 7);
     }
   }
-  const type = new Bool();
-  return {
-    type,
-    nullable,
-    data: makeData({ type, length, nullCount, nullBitmap: nullCount > 0 ? validity : undefined, data: bits }),
-  };
+  return { type: 'bool', nullable, length, nullCount, validity, buffers: [bits] };
+}
+
+function bytesOf(a: Float64Array | BigInt64Array | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 function describe(v: unknown): string {

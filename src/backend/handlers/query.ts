@@ -9,12 +9,14 @@ import { PrometheusError, seriesName } from '../../prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 import type { FieldOutput } from '../../query/types';
 import {
+  contextStartMs,
   DEFAULT_CONTEXT_POINTS,
   DEFAULT_MAX_DATA_POINTS,
   executionRanges,
   pointsBefore,
   scoreSeries,
   trainingHistory,
+  withContext,
 } from '../../query/execute';
 import { encodeFrames, type Notice } from '../frames';
 import {
@@ -45,7 +47,7 @@ import type { CallContext } from './types';
 export interface QueryOptions {
   /** Queries of one request run at once. Default 4. */
   concurrency?: number;
-  /** Points before the requested range handed to the model as context. Default 2048. */
+  /** Most points before the requested range handed to a model as context. Default 2048. */
   contextPoints?: number;
   /** maxDataPoints when Grafana sends none. Default 1000. */
   defaultMaxDataPoints?: number;
@@ -174,9 +176,10 @@ async function scoreQuery(
   const options: ModelOptions = v.modelOptions;
   const ranges = executionRanges(range, stepMs, options.trainingWindowMs, opts.contextPoints);
   const prom = instance.prometheus;
-  const result = await prom.queryRange(expr, ranges.scored.startMs, ranges.scored.endMs, stepMs, {
-    signal: ctx.signal,
-  });
+  // The range first: the series it returns say which models load, and the models say how much
+  // context before the range they need (stored models resuming from their training end need none
+  // when the range starts right after it).
+  const result = await prom.queryRange(expr, range.startMs, range.endMs, stepMs, { signal: ctx.signal });
   const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
   const fields: FieldOutput[] = alert ? ['score'] : v.fields;
   const meta = {
@@ -223,7 +226,22 @@ async function scoreQuery(
         await checkpoint(ctx);
       }
     }
-  } else if (missing.length > 0) {
+  }
+
+  const starts = result.series.map((_, i) =>
+    contextStartMs(models[i]?.model, range.startMs, stepMs, ranges.scored.startMs)
+  );
+  const earliest = starts.reduce((a, b) => Math.min(a, b), range.startMs);
+  if (earliest < range.startMs) {
+    const context = await prom.queryRange(expr, earliest, range.startMs - stepMs, stepMs, { signal: ctx.signal });
+    notices.push(...context.warnings.map((text): Notice => ({ severity: 'warning', text: `Prometheus: ${text}` })));
+    const byName = new Map(context.series.map((s) => [seriesName(s.labels), s.series]));
+    result.series.forEach((s, i) => {
+      s.series = withContext(byName.get(seriesName(s.labels)), starts[i], s.series);
+    });
+  }
+
+  if (missing.length > 0 && alert) {
     for (const i of missing) {
       const s = result.series[i];
       const note = models[i]?.note;

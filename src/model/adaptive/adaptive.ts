@@ -3,9 +3,9 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { num, readHeader, writeHeader } from '../serial';
 import { MAD_TO_SIGMA, mad, median, normalQuantile, quantileSorted, sortedFinite } from '../stats';
-import { describeTraining } from '../training';
+import { describeTraining, lowerBound } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
-import { AdaptiveFilter, type FilterConfig } from './filter';
+import { AdaptiveFilter, type FilterConfig, type FilterState } from './filter';
 
 /**
  * Adaptive level-and-volatility detector for the metrics Prometheus users watch most (CPU,
@@ -64,6 +64,12 @@ interface AdaptiveParams extends AdaptiveConfig {
   scaleFloor: number;
   /** Narrowest band half-width (series unit): 1% of the training range, see resolutionFloor. */
   bandFloor: number;
+  /**
+   * The filter at the end of training (absent in models saved before it was kept, or when the
+   * training had no finite point). With it, scoring after training resumes there: a score
+   * depends on the points after training only, not on how much context the caller fetched.
+   */
+  state?: FilterState;
 }
 
 function filterConfig(p: AdaptiveParams): FilterConfig {
@@ -87,14 +93,30 @@ export class AdaptiveModel implements Model {
     readonly params: AdaptiveParams
   ) {}
 
+  /**
+   * With the training-end state, a range after training needs the points since training only;
+   * otherwise the filter warms up on whatever context the caller gives.
+   */
+  contextStartMs(rangeStartMs: number): number {
+    return this.params.state && rangeStartMs > this.training.toMs ? this.training.toMs + 1 : -Infinity;
+  }
+
   score(series: Series, out: ScoreBuffers, from = 0): void {
     const p = this.params;
     const f = new AdaptiveFilter(filterConfig(p), p.scale0);
-    const { v } = series;
+    const { t, v } = series;
+    const toMs = this.training.toMs;
+    // Resume from the end of training when the scored range lies after it: the points up to
+    // toMs are already in the state and are skipped.
+    let start = 0;
+    if (p.state && from < t.length && t[from] > toMs) {
+      f.restore(p.state);
+      start = lowerBound(t, toMs + 1);
+    }
     const o = this.options;
     const minDev = o.minAbsDeviation;
     const minRel = o.minRelDeviation;
-    for (let i = 0; i < v.length; i++) {
+    for (let i = start; i < v.length; i++) {
       const x = v[i];
       f.step(x);
       if (i < from) {
@@ -204,6 +226,7 @@ export class AdaptiveModel implements Model {
       scale0: positive('scale0'),
       scaleFloor: positive('scaleFloor'),
       bandFloor: nonNegative('bandFloor'),
+      ...(m.state !== undefined && m.state !== null && { state: filterState(m.state, m) }),
     });
   }
 }
@@ -245,6 +268,59 @@ export function fitAdaptive(
   return new AdaptiveModel(options, training, calibrate(series, provisional, options.sensitivity, kMin));
 }
 
+/** Validates a stored filter state against the model's own configuration. */
+function filterState(json: unknown, m: Record<string, unknown>): FilterState {
+  const bad = (what: string) => new ModelError(`adaptive model state ${what}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw bad('must be an object');
+  }
+  const s = json as Record<string, unknown>;
+  const finite = (key: string) => {
+    const x = s[key];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw bad(`field ${key} must be a finite number`);
+    }
+    return x;
+  };
+  const ring = (key: string, length: number) => {
+    const a = s[key];
+    if (!Array.isArray(a) || a.length !== length || a.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+      throw bad(`field ${key} must be ${length} finite numbers`);
+    }
+    return a as number[];
+  };
+  const index = (key: string, hi: number) => {
+    const x = finite(key);
+    if (!Number.isInteger(x) || x < 0 || x > hi) {
+      throw bad(`field ${key} must be an integer from 0 to ${hi}`);
+    }
+    return x;
+  };
+  const meanWindow = Math.max(1, m.meanWindow as number);
+  const shiftRun = Math.max(1, m.shiftRun as number);
+  const runSign = finite('runSign');
+  if (runSign !== 0 && runSign !== 1 && runSign !== -1) {
+    throw bad('field runSign must be -1, 0 or 1');
+  }
+  const runStartScale = s.runStartScale === null ? null : finite('runStartScale');
+  const scale = finite('scale');
+  if (!(scale > 0)) {
+    throw bad('field scale must be positive');
+  }
+  return {
+    level: finite('level'),
+    scale,
+    zRing: ring('zRing', meanWindow),
+    zHead: index('zHead', meanWindow - 1),
+    zCount: index('zCount', meanWindow),
+    zSum: finite('zSum'),
+    xRing: ring('xRing', shiftRun),
+    run: index('run', Number.MAX_SAFE_INTEGER),
+    runSign,
+    runStartScale,
+  };
+}
+
 function calibrate(series: Series, p: AdaptiveParams, sensitivity: number, kMin: number): AdaptiveParams {
   const v = series.v;
   const n = v.length;
@@ -258,6 +334,9 @@ function calibrate(series: Series, p: AdaptiveParams, sensitivity: number, kMin:
       ms[i] = f.zMean;
     }
   }
+  // The calibrating filter is the scoring filter (same configuration, same start): its end is
+  // where scoring after training resumes.
+  const state = f.snapshot();
   const point = robustBand(zs, sensitivity);
   const sustained = robustBand(ms, sensitivity);
   // With few residuals the tail fit is unreliable: never narrower than a normal model would be.
@@ -268,6 +347,7 @@ function calibrate(series: Series, p: AdaptiveParams, sensitivity: number, kMin:
     kLower: Math.max(point.lower, kMin),
     mUpper: Math.max(sustained.upper, mMin),
     mLower: Math.max(sustained.lower, mMin),
+    ...(state && { state }),
   };
 }
 

@@ -22,6 +22,23 @@ export interface FilterConfig {
   scaleFloor: number;
 }
 
+/**
+ * Everything a filter carries from one point to the next: what a fitted model keeps of its
+ * training so scoring resumes where training ended. NaN is stored as null (JSON has no NaN).
+ */
+export interface FilterState {
+  level: number;
+  scale: number;
+  zRing: number[];
+  zHead: number;
+  zCount: number;
+  zSum: number;
+  xRing: number[];
+  run: number;
+  runSign: number;
+  runStartScale: number | null;
+}
+
 /** Per-point filter outputs, valid after `step()`. */
 export class AdaptiveFilter {
   level = NaN;
@@ -56,6 +73,42 @@ export class AdaptiveFilter {
     this.zRing = new Float64Array(Math.max(1, cfg.meanWindow));
     this.xRing = new Float64Array(Math.max(1, cfg.shiftRun));
     this.scale = Math.max(initialScale, cfg.scaleFloor);
+  }
+
+  /** The carried state (null when no finite point was seen: nothing to resume from). */
+  snapshot(): FilterState | null {
+    if (!Number.isFinite(this.level)) {
+      return null;
+    }
+    return {
+      level: this.level,
+      scale: this.scale,
+      zRing: Array.from(this.zRing),
+      zHead: this.zHead,
+      zCount: this.zCount,
+      zSum: this.zSum,
+      xRing: Array.from(this.xRing),
+      run: this.run,
+      runSign: this.runSign,
+      runStartScale: Number.isFinite(this.runStartScale) ? this.runStartScale : null,
+    };
+  }
+
+  /** Resumes from a snapshot taken by a filter of the same configuration. */
+  restore(s: FilterState): void {
+    if (s.zRing.length !== this.zRing.length || s.xRing.length !== this.xRing.length) {
+      throw new Error('filter state does not match the filter configuration');
+    }
+    this.level = s.level;
+    this.scale = s.scale;
+    this.zRing.set(s.zRing);
+    this.zHead = s.zHead;
+    this.zCount = s.zCount;
+    this.zSum = s.zSum;
+    this.xRing.set(s.xRing);
+    this.run = s.run;
+    this.runSign = s.runSign;
+    this.runStartScale = s.runStartScale ?? NaN;
   }
 
   /** Feeds one observation (NaN = gap: outputs NaN, state unchanged). */

@@ -115,6 +115,14 @@ export class EnsembleModel implements Model {
     this.weights = Float64Array.from(weights, (w) => w / sum);
   }
 
+  contextStartMs(rangeStartMs: number): number {
+    let start = rangeStartMs;
+    for (const m of this.members) {
+      start = Math.min(start, m.contextStartMs ? m.contextStartMs(rangeStartMs) : -Infinity);
+    }
+    return start;
+  }
+
   score(series: Series, out: ScoreBuffers, from = 0): void {
     const n = series.t.length;
     const K = this.members.length;

@@ -46,6 +46,11 @@ export class EtsModel implements Model {
     readonly params: EtsParams
   ) {}
 
+  /** Only points after training move the scoring state; earlier ones are never read. */
+  contextStartMs(rangeStartMs: number): number {
+    return rangeStartMs > this.training.toMs ? this.training.toMs + 1 : rangeStartMs;
+  }
+
   score(series: Series, out: ScoreBuffers, from = 0): void {
     const p = this.params;
     const { alpha, beta, gamma, phi, m, stepMs, originMs, bandUpper, bandLower } = p;

@@ -59,6 +59,11 @@ export class SeasonalModel implements Model {
     readonly params: SeasonalParams
   ) {}
 
+  /** Only points after training move the scoring state; earlier ones are never read. */
+  contextStartMs(rangeStartMs: number): number {
+    return rangeStartMs > this.training.toMs ? this.training.toMs + 1 : rangeStartMs;
+  }
+
   score(series: Series, out: ScoreBuffers, from = 0): void {
     const { periodMs, nBins, level, slope, t0, profile, scale, kUpper, kLower, levelAlpha, bandFloor } = this.params;
     const binMs = nBins > 1 ? periodMs / nBins : 1;
