@@ -26,7 +26,12 @@ export async function checkHealth(
     try {
       await client.health({ signal: ctx.signal });
     } catch (e) {
-      return { ok: false, message: `Prometheus at ${client.displayUrl} failed: ${(e as Error).message}` };
+      // The client's errors usually name the URL already; say it once.
+      const why = (e as Error).message;
+      return {
+        ok: false,
+        message: why.includes(client.displayUrl) ? why : `Prometheus at ${client.displayUrl} failed: ${why}`,
+      };
     }
     try {
       const info = await client.buildInfo({ signal: ctx.signal });
