@@ -1,0 +1,32 @@
+import React from 'react';
+import { InlineField, InlineFieldRow, Select } from '@grafana/ui';
+import type { ModelKind } from '../../../model/types';
+import { MODEL_DESCRIPTIONS, MODEL_OPTIONS } from '../../modelInfo';
+import { type QueryFieldProps, LABEL_WIDTH } from './fieldProps';
+
+/** The detector, with a line saying what the chosen one suits. */
+export function ModelField({ q, change, errorFor }: QueryFieldProps) {
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label="Model"
+        labelWidth={LABEL_WIDTH}
+        tooltip="The detector that learns what normal looks like for each series. Each choice says what it suits."
+        invalid={!!errorFor('model')}
+        error={errorFor('model')}
+      >
+        <Select<ModelKind>
+          aria-label="Model"
+          inputId="vigil-query-model"
+          width={30}
+          options={MODEL_OPTIONS}
+          value={q.model}
+          onChange={(v) => v.value && change({ ...q, model: v.value }, true)}
+        />
+      </InlineField>
+      <div style={{ alignSelf: 'center', opacity: 0.8, paddingLeft: 8 }} data-testid="vigil-model-description">
+        {MODEL_DESCRIPTIONS[q.model as ModelKind]?.description ?? ''}
+      </div>
+    </InlineFieldRow>
+  );
+}
