@@ -3,9 +3,13 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DataSourceSettings } from '@grafana/data';
 import type { VigilDataSourceOptions, VigilSecureJsonData } from '../types';
+import { stubCanvasText } from '../../components/testing/canvas';
 import { ConfigEditor } from './ConfigEditor';
 
 jest.setTimeout(30_000);
+
+// The query defaults' Combobox measures its text on a canvas, which jsdom lacks.
+beforeAll(stubCanvasText);
 
 type Settings = DataSourceSettings<VigilDataSourceOptions, VigilSecureJsonData>;
 
@@ -21,7 +25,6 @@ const settings = (patch: Partial<Settings> = {}): Settings =>
     access: 'proxy',
     url: '',
     user: '',
-    database: '',
     basicAuth: false,
     basicAuthUser: '',
     isDefault: false,

@@ -1,6 +1,5 @@
 import React from 'react';
-import type { SelectableValue } from '@grafana/data';
-import { FieldSet, InlineField, Input, Select } from '@grafana/ui';
+import { Combobox, type ComboboxOption, FieldSet, InlineField, Input } from '@grafana/ui';
 import type { ModelKind } from '../../../model/types';
 import { defaultQuery } from '../../../query/defaults';
 import type { Execution, QueryDefaults } from '../../../query/types';
@@ -8,7 +7,7 @@ import { validateQuery } from '../../../query/validate';
 import { MODEL_OPTIONS } from '../../modelInfo';
 import { type ConfigProps, LABEL_WIDTH, patchJsonData } from './configProps';
 
-const EXECUTION_OPTIONS: Array<SelectableValue<Execution>> = [
+const EXECUTION_OPTIONS: Array<ComboboxOption<Execution>> = [
   { value: 'backend', label: 'Backend' },
   { value: 'browser', label: 'Browser' },
 ];
@@ -29,12 +28,12 @@ export function DefaultsSection(props: ConfigProps) {
         invalid={!!errorFor('model')}
         error={errorFor('model')}
       >
-        <Select<ModelKind>
-          aria-label="Default model"
+        <Combobox<ModelKind>
+          id="vigil-default-model"
           width={30}
           options={MODEL_OPTIONS}
           value={defaults.model ?? 'auto'}
-          onChange={(v) => v.value && setDefaults({ model: v.value })}
+          onChange={(v) => setDefaults({ model: v.value })}
         />
       </InlineField>
       <InlineField
@@ -78,12 +77,12 @@ export function DefaultsSection(props: ConfigProps) {
         labelWidth={LABEL_WIDTH}
         tooltip="Where new panel queries run. Alert rules always run in the backend."
       >
-        <Select<Execution>
-          aria-label="Default execution"
+        <Combobox<Execution>
+          id="vigil-default-execution"
           width={16}
           options={EXECUTION_OPTIONS}
           value={defaults.execution ?? 'backend'}
-          onChange={(v) => v.value && setDefaults({ execution: v.value })}
+          onChange={(v) => setDefaults({ execution: v.value })}
         />
       </InlineField>
     </FieldSet>

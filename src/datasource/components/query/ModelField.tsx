@@ -1,5 +1,5 @@
 import React from 'react';
-import { InlineField, InlineFieldRow, Select } from '@grafana/ui';
+import { Combobox, InlineField, InlineFieldRow } from '@grafana/ui';
 import type { ModelKind } from '../../../model/types';
 import { MODEL_DESCRIPTIONS, MODEL_OPTIONS } from '../../modelInfo';
 import { type QueryFieldProps, LABEL_WIDTH } from './fieldProps';
@@ -15,13 +15,12 @@ export function ModelField({ q, change, errorFor }: QueryFieldProps) {
         invalid={!!errorFor('model')}
         error={errorFor('model')}
       >
-        <Select<ModelKind>
-          aria-label="Model"
-          inputId="vigil-query-model"
+        <Combobox<ModelKind>
+          id="vigil-query-model"
           width={30}
           options={MODEL_OPTIONS}
           value={q.model}
-          onChange={(v) => v.value && change({ ...q, model: v.value }, true)}
+          onChange={(v) => change({ ...q, model: v.value }, true)}
         />
       </InlineField>
       <div style={{ alignSelf: 'center', opacity: 0.8, paddingLeft: 8 }} data-testid="vigil-model-description">

@@ -1,6 +1,6 @@
 import React from 'react';
 import type { SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, RadioButtonGroup, Select } from '@grafana/ui';
+import { Combobox, type ComboboxOption, InlineField, InlineFieldRow, RadioButtonGroup } from '@grafana/ui';
 import type { Direction, Seasonality } from '../../../model/types';
 import type { QueryOptions } from '../../../query/types';
 import { BlurTextField } from './BlurTextField';
@@ -13,7 +13,7 @@ const DIRECTIONS: Array<SelectableValue<Direction>> = [
   { value: 'below', label: 'Below', description: 'Only values below the band (throughput, traffic)' },
 ];
 
-const SEASONALITIES: Array<SelectableValue<Seasonality>> = [
+const SEASONALITIES: Array<ComboboxOption<Seasonality>> = [
   { value: 'auto', label: 'Auto', description: 'Detect a daily or weekly cycle from the training data' },
   { value: 'daily', label: 'Daily', description: 'A 24 h cycle' },
   { value: 'weekly', label: 'Weekly', description: 'A 7 day cycle (weekdays differ from weekends)' },
@@ -56,12 +56,12 @@ export function ModelOptionsFields(props: QueryFieldProps) {
           invalid={!!errorFor('options.seasonality')}
           error={errorFor('options.seasonality')}
         >
-          <Select<Seasonality>
-            aria-label="Seasonality"
+          <Combobox<Seasonality>
+            id={`vigil-query-seasonality-${q.refId}`}
             width={16}
             options={SEASONALITIES}
             value={q.options.seasonality}
-            onChange={(v) => v.value && setOption('seasonality', v.value)}
+            onChange={(v) => setOption('seasonality', v.value)}
           />
         </InlineField>
       </InlineFieldRow>
