@@ -140,6 +140,16 @@ describe('ConfigEditor', () => {
     expect(screen.getByText(/sensitivity must be a number from 0 to 1/)).toBeInTheDocument();
   });
 
+  it('retrainEvery accepts what the backend accepts: off and 0 turn scheduled retraining off', () => {
+    for (const retrainEvery of ['off', '0', '12h']) {
+      const { unmount } = render(<Host initial={settings({ jsonData: { retrainEvery } })} spy={jest.fn()} />);
+      expect(screen.getByLabelText('Retrain every')).toHaveAttribute('aria-invalid', 'false');
+      unmount();
+    }
+    render(<Host initial={settings({ jsonData: { retrainEvery: 'weekly' } })} spy={jest.fn()} />);
+    expect(screen.getByLabelText('Retrain every')).toHaveAttribute('aria-invalid', 'true');
+  });
+
   it('removing a header drops its name and its stored value', async () => {
     const spy = jest.fn();
     render(

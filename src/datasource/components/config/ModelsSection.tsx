@@ -1,12 +1,15 @@
 import React from 'react';
 import { FieldSet, InlineField, Input } from '@grafana/ui';
 import { type ConfigProps, LABEL_WIDTH, patchJsonData } from './configProps';
-import { durationProblem, positiveOrUnset } from './fieldChecks';
+import { parseRetrainEvery } from '../../../query/settings';
+import { positiveOrUnset } from './fieldChecks';
 
 /** Where the backend stores models, how often it retrains them and how much one query may fetch. */
 export function ModelsSection(props: ConfigProps) {
   const jsonData = props.options.jsonData ?? {};
-  const retrainError = durationProblem(jsonData.retrainEvery);
+  // The backend's own parser, so "off" and 0 (retrain only by hand) are accepted here as they are there.
+  const retrain = parseRetrainEvery(jsonData.retrainEvery);
+  const retrainError = retrain.ok ? undefined : retrain.error;
   return (
     <FieldSet label="Models">
       <InlineField

@@ -1,20 +1,7 @@
-import { parseDuration } from '../../../query/duration';
-
 // Each returns the message to show at the field, or undefined when the value is fine or left empty.
 
 export function timeoutProblem(timeout: number | undefined): string | undefined {
   return timeout !== undefined && !(Number(timeout) > 0) ? 'a number of seconds above 0, e.g. 30' : undefined;
-}
-
-export function durationProblem(text: string | undefined): string | undefined {
-  if (text === undefined || text.trim() === '') {
-    return undefined;
-  }
-  try {
-    return parseDuration(text) > 0 ? undefined : 'must be longer than zero, e.g. 1d';
-  } catch (e) {
-    return (e as Error).message;
-  }
 }
 
 export function urlProblem(url: string | undefined): string | undefined {
