@@ -3,9 +3,13 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { DataSourceSettings } from '@grafana/data';
 import type { VigilDataSourceOptions, VigilSecureJsonData } from '../types';
+import { stubCanvasText } from '../../components/testing/canvas';
 import { ConfigEditor } from './ConfigEditor';
 
 jest.setTimeout(30_000);
+
+// The query defaults' Combobox measures its text on a canvas, which jsdom lacks.
+beforeAll(stubCanvasText);
 
 type Settings = DataSourceSettings<VigilDataSourceOptions, VigilSecureJsonData>;
 
@@ -21,7 +25,6 @@ const settings = (patch: Partial<Settings> = {}): Settings =>
     access: 'proxy',
     url: '',
     user: '',
-    database: '',
     basicAuth: false,
     basicAuthUser: '',
     isDefault: false,
@@ -135,6 +138,16 @@ describe('ConfigEditor', () => {
     expect(screen.getByText(/invalid duration "daily"/)).toBeInTheDocument();
     expect(screen.getByText(/a number of seconds above 0/)).toBeInTheDocument();
     expect(screen.getByText(/sensitivity must be a number from 0 to 1/)).toBeInTheDocument();
+  });
+
+  it('retrainEvery accepts what the backend accepts: off and 0 turn scheduled retraining off', () => {
+    for (const retrainEvery of ['off', '0', '12h']) {
+      const { unmount } = render(<Host initial={settings({ jsonData: { retrainEvery } })} spy={jest.fn()} />);
+      expect(screen.getByLabelText('Retrain every')).toHaveAttribute('aria-invalid', 'false');
+      unmount();
+    }
+    render(<Host initial={settings({ jsonData: { retrainEvery: 'weekly' } })} spy={jest.fn()} />);
+    expect(screen.getByLabelText('Retrain every')).toHaveAttribute('aria-invalid', 'true');
   });
 
   it('removing a header drops its name and its stored value', async () => {

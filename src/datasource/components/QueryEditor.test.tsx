@@ -5,12 +5,18 @@ import { CoreApp } from '@grafana/data';
 import type { DataSource } from '../datasource';
 import { defaultQuery } from '../../query/defaults';
 import type { VigilQuery } from '../../query/types';
+import { stubCanvasText } from '../../components/testing/canvas';
 import { QueryEditor } from './QueryEditor';
 
 jest.setTimeout(30_000);
 
-// Grafana's Select measures its menu with IntersectionObserver, which jsdom lacks.
+// Grafana's Combobox measures option text on a canvas, sizes its virtualised option list from the
+// list's clientHeight and positions the menu with IntersectionObserver; jsdom has none of them (every
+// element is 0 px high, so no option would render).
 beforeAll(() => {
+  stubCanvasText();
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 300 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 300 });
   Object.assign(globalThis, {
     IntersectionObserver: class {
       observe() {}

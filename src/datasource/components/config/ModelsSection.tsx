@@ -1,0 +1,79 @@
+import React from 'react';
+import { FieldSet, InlineField, Input } from '@grafana/ui';
+import { type ConfigProps, LABEL_WIDTH, patchJsonData } from './configProps';
+import { parseRetrainEvery } from '../../../query/settings';
+import { positiveOrUnset } from './fieldChecks';
+
+/** Where the backend stores models, how often it retrains them and how much one query may fetch. */
+export function ModelsSection(props: ConfigProps) {
+  const jsonData = props.options.jsonData ?? {};
+  // The backend's own parser, so "off" and 0 (retrain only by hand) are accepted here as they are there.
+  const retrain = parseRetrainEvery(jsonData.retrainEvery);
+  const retrainError = retrain.ok ? undefined : retrain.error;
+  return (
+    <FieldSet label="Models">
+      <InlineField
+        label="Model store path"
+        labelWidth={LABEL_WIDTH}
+        tooltip="SQLite file where the backend keeps trained models and their versions. Empty: under Grafana's data directory."
+      >
+        <Input
+          aria-label="Model store path"
+          width={48}
+          placeholder="<grafana data>/plugins/vigil/models.db"
+          value={jsonData.modelStorePath ?? ''}
+          onChange={(e) => patchJsonData(props, { modelStorePath: e.currentTarget.value })}
+        />
+      </InlineField>
+      <InlineField
+        label="Retrain every"
+        labelWidth={LABEL_WIDTH}
+        tooltip="How often the backend retrains each stored model on fresh data (duration, e.g. 12h). Empty: every 24h; 0 or off: only when retrained by hand on the Models page."
+        invalid={!!retrainError}
+        error={retrainError}
+      >
+        <Input
+          aria-label="Retrain every"
+          width={12}
+          placeholder="24h"
+          value={jsonData.retrainEvery ?? ''}
+          onChange={(e) =>
+            patchJsonData(props, {
+              retrainEvery: e.currentTarget.value === '' ? undefined : e.currentTarget.value,
+            })
+          }
+        />
+      </InlineField>
+      <InlineField
+        label="Max series"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Most series one query may return from Prometheus; a query over it fails with a message naming this setting. Empty: 10,000."
+      >
+        <Input
+          aria-label="Max series per query"
+          type="number"
+          min={1}
+          width={12}
+          placeholder="10000"
+          value={jsonData.maxSeriesPerQuery ?? ''}
+          onChange={(e) => patchJsonData(props, { maxSeriesPerQuery: positiveOrUnset(e.currentTarget.value) })}
+        />
+      </InlineField>
+      <InlineField
+        label="Max points"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Most samples one Prometheus range query may return over all its series, training window included. Empty: 25,000,000 (about 400 MB)."
+      >
+        <Input
+          aria-label="Max points per query"
+          type="number"
+          min={1}
+          width={16}
+          placeholder="25000000"
+          value={jsonData.maxPointsPerQuery ?? ''}
+          onChange={(e) => patchJsonData(props, { maxPointsPerQuery: positiveOrUnset(e.currentTarget.value) })}
+        />
+      </InlineField>
+    </FieldSet>
+  );
+}
