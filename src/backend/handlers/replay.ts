@@ -19,6 +19,7 @@ import {
   type ModelOptions,
   type Series,
 } from '../../model';
+import { WEEK_MS } from '../../model/options';
 import { lowerBound } from '../../model/training';
 import { alignRange, NICE_STEPS_MS, type PrometheusClient } from '../../prometheus/client';
 import { PrometheusError, seriesName } from '../../prometheus/decode';
@@ -27,8 +28,6 @@ import { formatDuration } from '../../query/duration';
 import type { ValidQuery } from '../../query/validate';
 import { formatLegend } from '../../query/execute';
 import { yieldToEventLoop } from './pool';
-
-const WEEK_MS = 7 * 86_400_000;
 
 export interface ReplayPlan {
   expr: string;

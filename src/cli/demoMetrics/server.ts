@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { LIVE_PERIOD_MS, liveIncidents, type LiveSchedule } from '../../demo';
+import { DAY_MS } from '../../model/options';
 import { renderMetrics } from './exposition';
 
 export interface DemoMetricsServerOptions {
@@ -35,8 +36,6 @@ export interface DemoMetricsServer {
   port: number;
   close(): Promise<void>;
 }
-
-const DAY_MS = 86_400_000;
 
 interface State {
   schedule: LiveSchedule;
