@@ -16,6 +16,7 @@ import { seriesName } from '../../src/prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../src/query/validate';
 import { fixtureFamilies, QUERY_FROM, QUERY_TO } from '../prometheus/fixture';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { testPluginContext } from './pluginContext';
 
 // Browser execution against the backend, on the same real Prometheus (promtool-backfilled): the
 // browser path fetches through the backend's /prometheus/query_range proxy with the browser's
@@ -43,29 +44,11 @@ afterAll(async () => {
   }
 });
 
-const pluginContext = (): PluginContext => ({
-  orgId: 1,
-  pluginId: 'vigil-anomaly-datasource',
-  grafanaConfig: {},
-  pluginVersion: '0.1.0',
-  userAgent: '',
-  apiVersion: '',
-  namespace: '',
-  dataSourceInstanceSettings: {
-    id: 1,
+const pluginContext = (): PluginContext =>
+  testPluginContext({
     uid: 'ds-identity',
-    name: 'Vigil',
-    url: '',
-    user: '',
-    database: '',
-    basicAuthEnabled: false,
-    basicAuthUser: '',
-    jsonData: Buffer.from(JSON.stringify({ prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db') })),
-    decryptedSecureJsonData: {},
-    lastUpdatedMS: 1,
-    apiVersion: '',
-  },
-});
+    jsonData: { prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db') },
+  });
 
 /** The resource proxy as the browser reaches it through Grafana: CallResource on the real handlers. */
 const sendResource: SendResource = async (call) => {

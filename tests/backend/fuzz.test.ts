@@ -16,6 +16,7 @@ import type {
 import { QUERY_FROM, QUERY_TO, fixtureFamilies } from '../prometheus/fixture';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/server';
 import { FuzzSource } from './fuzzInputs';
+import { testPluginContext } from './pluginContext';
 
 // A seeded fuzz run over the real QueryData and CallResource handlers (real Prometheus with the
 // backfilled fixture, real SQLite store): random and mutated query JSON, time ranges, paths,
@@ -52,38 +53,18 @@ afterAll(async () => {
 });
 
 function pluginContext(role: string | undefined): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'vigil-anomaly-datasource',
-    grafanaConfig: {},
-    pluginVersion: '0.1.0',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    ...(role !== undefined && { user: { login: 'fuzz', name: 'Fuzz', email: '', role } }),
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'ds-fuzz',
-      name: 'Vigil',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      // Small limits keep odd ranges cheap (and exercise the limit path).
-      jsonData: Buffer.from(
-        JSON.stringify({
-          prometheusUrl: prom.url,
-          modelStorePath: path.join(dir, 'models.db'),
-          maxPointsPerQuery: 200_000,
-          timeout: 10,
-        })
-      ),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: 1,
-      apiVersion: '',
+  return testPluginContext({
+    uid: 'ds-fuzz',
+    role,
+    login: 'fuzz',
+    // Small limits keep odd ranges cheap (and exercise the limit path).
+    jsonData: {
+      prometheusUrl: prom.url,
+      modelStorePath: path.join(dir, 'models.db'),
+      maxPointsPerQuery: 200_000,
+      timeout: 10,
     },
-  };
+  });
 }
 
 const VALID_QUERIES: unknown[] = [

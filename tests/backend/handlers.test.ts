@@ -18,6 +18,7 @@ import {
 import { SqliteModelStore } from '../../src/store';
 import { fixtureFamilies, QUERY_FROM, QUERY_TO, SPIKE_AT } from '../prometheus/fixture';
 import { freePort, RunningPrometheus, startPrometheus } from '../prometheus/server';
+import { testPluginContext } from './pluginContext';
 
 // The real QueryData and CheckHealth handlers against a real Prometheus (Debian package) holding
 // promtool-backfilled data (tests/prometheus/fixture.ts) and a real SQLite model store.
@@ -49,31 +50,12 @@ afterAll(async () => {
 });
 
 function pluginContext(jsonData: Record<string, unknown> = {}, secure: Record<string, string> = {}): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'vigil-anomaly-datasource',
-    grafanaConfig: {},
-    pluginVersion: '0.1.0',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'ds-test',
-      name: 'Vigil',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(
-        JSON.stringify({ prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db'), ...jsonData })
-      ),
-      decryptedSecureJsonData: secure,
-      lastUpdatedMS: updated++,
-      apiVersion: '',
-    },
-  };
+  return testPluginContext({
+    uid: 'ds-test',
+    jsonData: { prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db'), ...jsonData },
+    decryptedSecureJsonData: secure,
+    lastUpdatedMS: updated++,
+  });
 }
 
 function query(refId: string, model: unknown, range = { fromEpochMS: QUERY_FROM, toEpochMS: QUERY_TO }): DataQuery {

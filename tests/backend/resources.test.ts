@@ -11,6 +11,7 @@ import { seriesKey, SqliteModelStore } from '../../src/store';
 import { trainTestModel } from '../../src/store/testing';
 import { FIXTURE_START, fixtureFamilies } from '../prometheus/fixture';
 import { freePort, startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { testPluginContext } from './pluginContext';
 
 // The CallResource routes (/prometheus/*, /models) through the real handlers, against a real
 // Prometheus (Debian package, promtool-backfilled fixture) and a real SQLite model store.
@@ -73,30 +74,12 @@ function pluginContext(
   jsonData: Record<string, unknown> = {},
   uid = 'ds-res'
 ): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'vigil-anomaly-datasource',
-    grafanaConfig: {},
-    pluginVersion: '0.1.0',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    ...(role !== undefined && { user: { login: 'alice', name: 'Alice', email: '', role } }),
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid,
-      name: 'Vigil',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(JSON.stringify({ prometheusUrl: prom.url, modelStorePath: dbPath, ...jsonData })),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: jsonData.prometheusUrl ? updated++ : 1,
-      apiVersion: '',
-    },
-  };
+  return testPluginContext({
+    uid,
+    role,
+    jsonData: { prometheusUrl: prom.url, modelStorePath: dbPath, ...jsonData },
+    lastUpdatedMS: jsonData.prometheusUrl ? updated++ : 1,
+  });
 }
 
 interface Answer {

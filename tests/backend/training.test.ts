@@ -18,6 +18,7 @@ import { seriesKey, SqliteModelStore } from '../../src/store';
 import { trainTestModel } from '../../src/store/testing';
 import { DAY_MS, fixtureFamilies, QUERY_FROM, QUERY_TO, SPIKE_AT } from '../prometheus/fixture';
 import { startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { testPluginContext } from './pluginContext';
 
 // Trainings as background jobs (POST /models/<key>/train, GET /jobs), the backtest route and
 // backtest queries, and scheduled retraining, through the real handlers against a real Prometheus
@@ -55,32 +56,11 @@ afterAll(async () => {
 });
 
 function pluginContext(role = 'Editor', jsonData: Record<string, unknown> = {}): PluginContext {
-  return {
-    orgId: 1,
-    pluginId: 'vigil-anomaly-datasource',
-    grafanaConfig: {},
-    pluginVersion: '0.1.0',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    user: { login: 'alice', name: 'Alice', email: '', role },
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: UID,
-      name: 'Vigil',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(
-        JSON.stringify({ prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db'), ...jsonData })
-      ),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: 1,
-      apiVersion: '',
-    },
-  };
+  return testPluginContext({
+    uid: UID,
+    role,
+    jsonData: { prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db'), ...jsonData },
+  });
 }
 
 async function call<T = Record<string, unknown>>(

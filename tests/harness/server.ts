@@ -13,6 +13,7 @@ import { MetricsRegistry } from '../../src/backend/metrics';
 import { HealthStatus, type CallResourceResponse, type PluginContext } from '../../src/backend/protocol/messages';
 import { arrowToFrameJSON } from './arrowFrames';
 import type { HarnessBundle } from './build';
+import { testPluginContext } from '../backend/pluginContext';
 
 export const HARNESS_DS_UID = 'vigil-harness';
 
@@ -46,30 +47,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     signal: new AbortController().signal,
     logger: createLogger({ write: () => undefined }),
   });
-  const pluginContext = (): PluginContext => ({
-    orgId: 1,
-    pluginId: 'vigil-anomaly-datasource',
-    grafanaConfig: {},
-    pluginVersion: '0.0.0-harness',
-    userAgent: '',
-    apiVersion: '',
-    namespace: '',
-    user: { login: 'harness', name: 'Harness', email: '', role },
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: HARNESS_DS_UID,
-      name: 'Vigil',
-      url: '',
-      user: '',
-      database: '',
-      basicAuthEnabled: false,
-      basicAuthUser: '',
-      jsonData: Buffer.from(JSON.stringify(jsonData)),
-      decryptedSecureJsonData: {},
-      lastUpdatedMS: 1,
-      apiVersion: '',
-    },
-  });
+  const pluginContext = (): PluginContext =>
+    testPluginContext({ uid: HARNESS_DS_UID, role, login: 'harness', jsonData });
 
   const boot = {
     datasource: {
