@@ -6,8 +6,6 @@ package conformance
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -24,52 +22,7 @@ func TestCallResourceRoutes(t *testing.T) {
 	resource := h.dispense(t, "resource").(grpcplugin.ResourceClient)
 	dataClient := h.dispense(t, "data").(grpcplugin.DataClient)
 
-	type answer struct {
-		code int32
-		body map[string]any
-	}
-	call := func(t *testing.T, method, pathAndQuery, role string, body string) answer {
-		t.Helper()
-		pc := pluginContext(t, store)
-		pc.User.Role = role
-		path := pathAndQuery
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		stream, err := resource.CallResource(longCtx(t), &pluginv2.CallResourceRequest{
-			PluginContext: pc,
-			Path:          path,
-			Method:        method,
-			Url:           "/api/datasources/uid/vigil-ds/resources/" + pathAndQuery,
-			Headers:       map[string]*pluginv2.StringList{"Accept": {Values: []string{"application/json"}}},
-			Body:          []byte(body),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a answer
-		var raw []byte
-		for i := 0; ; i++ {
-			msg, err := stream.Recv()
-			if errors.Is(err, io.EOF) && i > 0 {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s %s: stream ended after %d messages: %v\nplugin stderr:\n%s", method, path, i, err, h.stderr.String())
-			}
-			if i == 0 {
-				a.code = msg.Code
-				if ct := msg.Headers["Content-Type"]; ct == nil || len(ct.Values) == 0 || ct.Values[0] != "application/json" {
-					t.Errorf("%s %s: Content-Type %v, want application/json", method, path, ct)
-				}
-			}
-			raw = append(raw, msg.Body...)
-		}
-		if err := json.Unmarshal(raw, &a.body); err != nil {
-			t.Fatalf("%s %s: body is not a JSON object: %v (%s)", method, path, err, raw)
-		}
-		return a
-	}
+	call := resourceCaller(t, h, resource, store)
 
 	t.Run("prometheus labels and label values", func(t *testing.T) {
 		q := url.Values{"match[]": {`vigil_load{instance="a"}`}, "start": {"1704067200"}, "end": {"1704326400"}}
