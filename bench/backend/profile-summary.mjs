@@ -1,8 +1,10 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self and total time per function, top N.
-//   node bench/backend/profile-summary.mjs /tmp/vprof/CPU.*.cpuprofile [N]
+//   node bench/backend/profile-summary.mjs /tmp/vprof/CPU.*.cpuprofile [N] [AFTER]
+// With AFTER (a function name, e.g. trainAndSave), only the samples after the last one inside
+// AFTER count: the warm reps without the cold query's training.
 import { readFileSync } from 'node:fs';
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, after] = process.argv.slice(2);
 const top = Number(topArg ?? 40);
 const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -12,8 +14,21 @@ for (const n of prof.nodes) {
     parent.set(c, n.id);
   }
 }
+const inside = (id, fn) => {
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    if (byId.get(cur).callFrame.functionName === fn) {
+      return true;
+    }
+  }
+  return false;
+};
+const first = after === undefined ? 0 : prof.samples.findLastIndex((id) => inside(id, after)) + 1;
 const dt = new Map();
-prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+prof.samples.forEach((id, i) => {
+  if (i >= first) {
+    dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+  }
+});
 const name = (n) => {
   const f = n.callFrame;
   const url = f.url.replace(/^.*\//, '');

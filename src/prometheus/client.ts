@@ -48,6 +48,13 @@ export interface PrometheusClientOptions {
   maxPointsPerRequest?: number;
   /** query_range requests in flight at once for one split query. Default 4. */
   concurrency?: number;
+  /**
+   * The Accept-Encoding asked of Prometheus: 'none' (identity) or 'gzip'; absent leaves it to the
+   * fetch (browsers forbid setting it, Node's fetch asks for gzip). Prometheus compresses with Go's
+   * gzip as it writes: on 1.44 M points (a 32 MB answer) that took 2.4 s against 0.35 s plain on
+   * the benchmark's Prometheus, so plain is faster on any link above roughly 100 Mbit/s.
+   */
+  compression?: 'none' | 'gzip';
 }
 
 export interface RequestOptions {
@@ -124,6 +131,7 @@ export class PrometheusClient {
   private readonly limits: QueryLimits;
   private readonly maxPointsPerRequest: number;
   private readonly concurrency: number;
+  private readonly acceptEncoding: string | undefined;
 
   constructor(options: PrometheusClientOptions) {
     let parsed: URL;
@@ -160,6 +168,8 @@ export class PrometheusClient {
       positive(options.maxPointsPerRequest, PROMETHEUS_MAX_POINTS_PER_REQUEST, 'maxPointsPerRequest')
     );
     this.concurrency = Math.floor(positive(options.concurrency, 4, 'concurrency'));
+    this.acceptEncoding =
+      options.compression === undefined ? undefined : options.compression === 'gzip' ? 'gzip' : 'identity';
   }
 
   /** GET /api/v1/status/buildinfo: the server's version. */
@@ -385,7 +395,11 @@ export class PrometheusClient {
   ): Promise<ApiAnswer> {
     const query = params.toString();
     const url = this.url + path + (method === 'GET' && query !== '' ? `?${query}` : '');
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.headers };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...(this.acceptEncoding && { 'Accept-Encoding': this.acceptEncoding }),
+      ...this.headers,
+    };
     const init: RequestInit = { method, headers };
     if (method === 'POST') {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';

@@ -128,6 +128,11 @@ export interface VigilJsonData {
   prometheusUrl?: string;
   /** Prometheus request timeout in seconds. */
   timeout?: number;
+  /**
+   * Ask Prometheus for gzip-compressed answers. Default false: Prometheus spends far more CPU
+   * compressing a large range answer than sending it plain takes on a LAN (see PrometheusClientOptions.compression).
+   */
+  compressResponses?: boolean;
   tlsSkipVerify?: boolean;
   /** Verify Prometheus' certificate against secureJsonData.tlsCACert. */
   tlsAuthWithCACert?: boolean;

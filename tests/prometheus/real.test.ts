@@ -1,4 +1,5 @@
-import { PrometheusClient } from '../../src/prometheus/client';
+import { tlsFetch } from '../../src/backend/handlers/tlsFetch';
+import { type FetchFn, PrometheusClient, type RangeResult } from '../../src/prometheus/client';
 import { PrometheusError } from '../../src/prometheus/decode';
 import { MetricFamily, RunningPrometheus, requirePrometheusBinaries, startPrometheus } from './server';
 
@@ -97,6 +98,38 @@ describe('PrometheusClient against a real Prometheus', () => {
     // An instant query at a sample's time sees that sample.
     const instant = await client.query('vigil_test_value{instance="b"}', at(42));
     expect(instant.resultType === 'vector' && instant.samples[0].value).toBe(valueB(42));
+  });
+
+  it('asks for plain or gzip answers as configured and decodes both to the same values, through fetch and node:http', async () => {
+    const asked: Array<string | null> = [];
+    const encodings: Array<string | null> = [];
+    const recording =
+      (inner: FetchFn): FetchFn =>
+      async (input, init) => {
+        asked.push(new Headers(init.headers).get('accept-encoding'));
+        const r = await inner(input, init);
+        encodings.push(r.headers.get('content-encoding'));
+        return r;
+      };
+    const viaFetch: FetchFn = (input, init) => fetch(input, init);
+    const answers: RangeResult[] = [];
+    for (const compression of ['none', 'gzip'] as const) {
+      for (const inner of [viaFetch, tlsFetch({})]) {
+        const c = new PrometheusClient({ url: prom.url, compression, fetch: recording(inner) });
+        answers.push(await c.queryRange('vigil_test_value', at(0), at(5999), STEP));
+      }
+    }
+    expect(asked).toEqual(['identity', 'identity', 'gzip', 'gzip']);
+    // fetch reports the encoding it undid; the node:http adapter drops the header once it has.
+    expect(encodings).toEqual([null, null, 'gzip', null]);
+    for (const a of answers.slice(1)) {
+      expect(a.series.map((s) => s.labels)).toEqual(answers[0].series.map((s) => s.labels));
+      a.series.forEach((s, k) => {
+        expect(Buffer.from(s.series.v.buffer).equals(Buffer.from(answers[0].series[k].series.v.buffer))).toBe(true);
+        expect(Buffer.from(s.series.t.buffer).equals(Buffer.from(answers[0].series[k].series.t.buffer))).toBe(true);
+      });
+    }
+    expect(answers[0].series[0].series.v[5]).toBe(valueA(5));
   });
 
   it('splits a range over 11,000 points and stitches it to the known data', async () => {

@@ -25,6 +25,8 @@ describe('prometheusOptions', () => {
     expect(prometheusOptions(ds({}, { timeout: 5 }))).toMatchObject({ url: 'http://prom:9090', timeoutMs: 5000 });
     expect(prometheusOptions(ds({ url: 'http://other:9090' }, { prometheusUrl: '' })).url).toBe('http://other:9090');
     expect(prometheusOptions(ds()).timeoutMs).toBe(30_000);
+    expect(prometheusOptions(ds()).compression).toBe('none');
+    expect(prometheusOptions(ds({}, { compressResponses: true })).compression).toBe('gzip');
   });
 
   it('basic auth from basicAuthUser and the secure password; else the bearer token', () => {

@@ -75,6 +75,7 @@ export function prometheusOptions(ds: DataSourceInstanceSettings): {
   url: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  compression: 'none' | 'gzip';
   tls?: TlsOptions;
 } {
   const jsonData = parseJsonData(ds.jsonData);
@@ -105,7 +106,8 @@ export function prometheusOptions(ds: DataSourceInstanceSettings): {
     timeoutS = t;
   }
   const tls = tlsOptions(jsonData, secure);
-  return { url, headers, timeoutMs: timeoutS * 1000, ...(tls && { tls }) };
+  const compression = jsonData.compressResponses === true ? 'gzip' : 'none';
+  return { url, headers, timeoutMs: timeoutS * 1000, compression, ...(tls && { tls }) };
 }
 
 function tlsOptions(jsonData: VigilJsonData, secure: VigilSecureJsonData): TlsOptions | undefined {
@@ -187,6 +189,7 @@ export class InstanceCache {
         url: opts.url,
         headers: opts.headers,
         timeoutMs: opts.timeoutMs,
+        compression: opts.compression,
         limits,
         ...(opts.tls && { fetch: tlsFetch(opts.tls) }),
       });

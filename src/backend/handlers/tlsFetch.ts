@@ -5,6 +5,7 @@
 
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as zlib from 'node:zlib';
 import type { FetchFn } from '../../prometheus/client';
 
 export interface TlsOptions {
@@ -37,11 +38,18 @@ export function tlsFetch(tls: TlsOptions): FetchFn {
       }
       const req = (isHttps ? https : http).request(url, options, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        // Unlike fetch, node:http hands the body over as sent: undo a compression the client asked for.
+        const decoder = contentDecoder(res.headers['content-encoding']);
+        const decoded = decoder ? res.pipe(decoder) : res;
+        decoded.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => {
+        decoder?.on('error', (e) => reject(Object.assign(new TypeError('fetch failed'), { cause: e })));
+        decoded.on('end', () => {
           const out = new Headers();
           for (const [name, value] of Object.entries(res.headers)) {
+            if (decoder && (name === 'content-encoding' || name === 'content-length')) {
+              continue;
+            }
             if (typeof value === 'string') {
               out.set(name, value);
             } else if (Array.isArray(value)) {
@@ -57,4 +65,18 @@ export function tlsFetch(tls: TlsOptions): FetchFn {
       req.on('error', (e) => reject(Object.assign(new TypeError('fetch failed'), { cause: e })));
       req.end(body);
     });
+}
+
+function contentDecoder(encoding: string | undefined): zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.createGunzip();
+    case 'deflate':
+      return zlib.createInflate();
+    case 'br':
+      return zlib.createBrotliDecompress();
+    default:
+      return undefined;
+  }
 }

@@ -97,6 +97,7 @@ describe('ConfigEditor', () => {
   it('TLS certificates, store path, retrainEvery and defaults are written where the backend reads them', async () => {
     const spy = jest.fn();
     render(<Host initial={settings()} spy={spy} />);
+    await userEvent.click(screen.getByLabelText('Compressed answers'));
     await userEvent.click(screen.getByLabelText('With CA cert'));
     await fill('CA cert', '-----BEGIN CERTIFICATE-----');
     await fill('Server name', 'prom.internal');
@@ -107,6 +108,7 @@ describe('ConfigEditor', () => {
     await fill('Default training window', '2w');
     const o = last(spy);
     expect(o.jsonData).toMatchObject({
+      compressResponses: true,
       tlsAuthWithCACert: true,
       serverName: 'prom.internal',
       modelStorePath: '/var/lib/vigil.db',

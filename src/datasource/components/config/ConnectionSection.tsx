@@ -1,5 +1,5 @@
 import React from 'react';
-import { FieldSet, InlineField, Input } from '@grafana/ui';
+import { FieldSet, InlineField, InlineSwitch, Input } from '@grafana/ui';
 import { type ConfigProps, LABEL_WIDTH, patchJsonData } from './configProps';
 import { timeoutProblem, urlProblem } from './fieldChecks';
 
@@ -42,6 +42,17 @@ export function ConnectionSection(props: ConfigProps) {
             const v = e.currentTarget.value;
             patchJsonData(props, { timeout: v === '' ? undefined : Number(v) });
           }}
+        />
+      </InlineField>
+      <InlineField
+        label="Compressed answers"
+        labelWidth={LABEL_WIDTH}
+        tooltip="Ask Prometheus to gzip its answers. Off by default: compressing a large range answer costs Prometheus several times longer than sending it plain, so turn it on only when the link to Prometheus is slower than about 100 Mbit/s."
+      >
+        <InlineSwitch
+          aria-label="Compressed answers"
+          value={jsonData.compressResponses ?? false}
+          onChange={(e) => patchJsonData(props, { compressResponses: e.currentTarget.checked })}
         />
       </InlineField>
     </FieldSet>
