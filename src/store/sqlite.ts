@@ -181,7 +181,8 @@ export class SqliteModelStore implements ModelStore {
       const order = [head.active, ...this.versions(key).filter((v) => v !== head.active)];
       for (const version of order) {
         try {
-          const loaded = this.load(key, version);
+          // Read in the same guard as `head`: no write can come between on this connection.
+          const loaded = this.load(key, version, head);
           if (!loaded) {
             continue; // deleted between the two reads
           }
@@ -518,7 +519,11 @@ export class SqliteModelStore implements ModelStore {
   }
 
   /** Loads one version through loadModel(); undefined if absent, CorruptModelError if it does not load. */
-  private load(key: string, version: number): LoadedVersion | undefined {
+  private load(
+    key: string,
+    version: number,
+    knownHead?: { latest: number; pinned: number | null; active: number }
+  ): LoadedVersion | undefined {
     const cache = this.opts.modelCache;
     // A cache hit reads the row's metadata and identity only, not its text (55 KB for an `auto`
     // model at 60 s): octet_length() is read from the record header.
@@ -526,7 +531,7 @@ export class SqliteModelStore implements ModelStore {
       `SELECT ${INFO_COLUMNS}, rowid AS row_id, octet_length(model) AS model_bytes${cache ? '' : ', model'}
        FROM model_versions WHERE key = ? AND version = ?`
     ).get(key, version) as Row | undefined;
-    const head = this.head(key);
+    const head = knownHead ?? this.head(key);
     if (!row || !head) {
       return undefined;
     }
