@@ -99,6 +99,27 @@ describe('encodeFrame', () => {
     expect(table.getChild('v')!.get(0)).toBeNaN();
   });
 
+  it('writes a Float64Array view (offset into a larger buffer) as its own values, with and without gaps', () => {
+    const whole = new Float64Array([9, 9, 1.25, -3, 1e300, 9]);
+    const view = whole.subarray(2, 5);
+    const gappy = new Float64Array([7, 1, NaN, 2]).subarray(1);
+    const table = decode(
+      encodeFrame({
+        refId: 'A',
+        fields: [
+          { name: 'v', type: 'number', values: view },
+          { name: 'g', type: 'number', values: gappy },
+        ],
+      })
+    );
+    expect(Array.from({ length: 3 }, (_, i) => table.getChild('v')!.get(i))).toEqual([1.25, -3, 1e300]);
+    expect(table.getChild('v')!.nullCount).toBe(0);
+    expect(Array.from({ length: 3 }, (_, i) => table.getChild('g')!.get(i))).toEqual([1, null, 2]);
+    // The caller's arrays are read, never written.
+    expect(Array.from(whole)).toEqual([9, 9, 1.25, -3, 1e300, 9]);
+    expect(gappy[1]).toBeNaN();
+  });
+
   it('round-trips strings (UTF-8, empty, null) and booleans (with nulls)', () => {
     const table = decode(
       encodeFrame({

@@ -212,6 +212,10 @@ function writeIntegerMsAsNs(ms: number, words: Int32Array, at: number): void {
 
 function numberColumn(values: ArrayLike<unknown>, nullable: boolean, at: string): Column {
   const length = values.length;
+  if (values instanceof Float64Array && !(nullable && hasNaN(values))) {
+    // Already the column's bytes and no gap to mark: written from the caller's array, not a copy.
+    return { type: 'float64', nullable, length, nullCount: 0, buffers: [bytesOf(values)] };
+  }
   const out = new Float64Array(length);
   const validity = nullable ? new Uint8Array((length + 7) >> 3) : undefined;
   let nullCount = 0;
@@ -288,6 +292,15 @@ function booleanColumn(values: ArrayLike<unknown>, nullable: boolean, at: string
     }
   }
   return { type: 'bool', nullable, length, nullCount, validity, buffers: [bits] };
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== values[i]) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function bytesOf(a: Float64Array | BigInt64Array | Int32Array): Uint8Array {

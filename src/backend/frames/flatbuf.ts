@@ -85,11 +85,14 @@ class Writer {
       case 'table':
         return this.table(n.fields);
       case 'string': {
-        const b = utf8.encode(n.value);
+        // Encoded in place: room for the worst case (3 bytes per UTF-16 unit), then trimmed. The
+        // trimmed bytes were never written, so they stay zero (the terminator included).
         this.pad(4);
-        const at = this.reserve(4 + b.length + 1);
-        this.u32(at, b.length);
-        this.buf.set(b, at + 4);
+        const room = 4 + 3 * n.value.length + 1;
+        const at = this.reserve(room);
+        const { written } = utf8.encodeInto(n.value, this.buf.subarray(at + 4, at + room - 1));
+        this.u32(at, written);
+        this.end = at + 4 + written + 1;
         return at;
       }
       case 'tables': {
