@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 import { createHandlers, type Handlers } from '../../src/backend/handlers';
+import { frameBytes } from '../../src/backend/handlers/responseBudget';
 import type { CallContext } from '../../src/backend/handlers/types';
 import { createLogger } from '../../src/backend/log';
 import { parseExposition, sampleValue } from '../../src/backend/exposition';
@@ -84,6 +85,13 @@ async function run(
 ): Promise<Record<string, DataResponse>> {
   const req: QueryDataRequest = { pluginContext: pc, headers, queries, format: 0 };
   return (await handlers.queryData(req, ctx)).responses;
+}
+
+/** The series of a value+score answer as frameBytes counts them (the value frames' time columns). */
+function decodedSeries(r: DataResponse): Array<{ series: { t: ArrayLike<number> }; from: number }> {
+  return decode(r.frames)
+    .filter((f) => f.fields[1].name !== 'score')
+    .map((f) => ({ series: { t: f.fields[0].values as number[] }, from: 0 }));
 }
 
 interface Decoded {
@@ -203,6 +211,41 @@ describe('QueryData against a real Prometheus', () => {
     expect(anomalies[1].name).toBe('anomalies');
     expect(anomalies[1].values[anomalies[0].values.indexOf(SPIKE_AT)]).toBeGreaterThan(200);
     expect(decode(res.C.frames)).toHaveLength(2);
+  });
+
+  it('caps the bytes of one answer: the query that does not fit gets a clear 400, the others their frames', async () => {
+    const q = (refId: string) => query(refId, anomaly('vigil_load', { outputs: ['value', 'score'] }));
+    const one = (await run([q('A')])).A;
+    const size = one.frames!.reduce((n, f) => n + f.length, 0);
+    // The same handlers with room for one such answer and a half: of two, one is refused.
+    const limit = Math.round(1.5 * size);
+    const small = createHandlers({
+      registry: new MetricsRegistry(),
+      version: 'test',
+      query: { responseLimitBytes: limit },
+    });
+    try {
+      const req: QueryDataRequest = {
+        pluginContext: pluginContext(),
+        headers: {},
+        queries: [q('A'), q('B')],
+        format: 0,
+      };
+      const res = (await small.queryData(req, ctx)).responses;
+      const ok = [res.A, res.B].filter((r) => r.status === 200);
+      const refused = [res.A, res.B].filter((r) => r.status !== 200);
+      expect(ok).toHaveLength(1);
+      expect(decode(ok[0].frames)).toHaveLength(4);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ status: 400, errorSource: 'plugin' });
+      expect(refused[0].error).toMatch(/^answer too large: .* other queries of the request, .* fewer series/);
+      expect(refused[0].frames ?? []).toEqual([]);
+      // The estimate the budget reserves is close to what the frames take.
+      expect(size).toBeGreaterThan(0.8 * frameBytes(decodedSeries(one), 2));
+      expect(size).toBeLessThan(1.2 * frameBytes(decodedSeries(one), 2));
+    } finally {
+      await small.close();
+    }
   });
 
   it('names series with legendFormat', async () => {

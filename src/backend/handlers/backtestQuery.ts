@@ -8,6 +8,7 @@ import { encodeFrames, type ExtraMeta, type Frame, type Notice } from '../frames
 import type { DataResponse } from '../protocol/messages';
 import { outputFrames } from './outputs';
 import { planOf, replay, type ReplayAlert } from './replay';
+import { frameBytes, type ResponseBudget } from './responseBudget';
 import type { Instance } from './settings';
 import type { CallContext } from './types';
 
@@ -21,7 +22,8 @@ export async function backtestQuery(
   range: { startMs: number; endMs: number },
   stepMs: number,
   alert: boolean,
-  ctx: CallContext
+  ctx: CallContext,
+  budget: ResponseBudget
 ): Promise<DataResponse> {
   const plan = planOf(v, range.startMs, range.endMs, stepMs);
   const result = await replay(instance.prometheus, plan, ctx.signal);
@@ -41,7 +43,9 @@ export async function backtestQuery(
     custom: { stepMs, model: plan.model, alert, backtest: { summary: result.summary } },
   };
   const scored = result.series.map((s) => ({ labels: s.labels, series: s.series, from: s.from, out: s.out }));
-  const frames = outputFrames(refId, scored, alert ? ['score'] : v.fields, meta, plan.legendFormat);
+  const fields = alert ? ['score' as const] : v.fields;
+  budget.reserve(frameBytes(scored, fields.length));
+  const frames = outputFrames(refId, scored, fields, meta, plan.legendFormat);
   if (!alert) {
     frames.push(alertsFrame(refId, result.alerts, meta.executedQueryString));
   }

@@ -6,6 +6,7 @@ import type { QueryError } from '../../query/validate';
 import { StoreError } from '../../store';
 import type { DataResponse } from '../protocol/messages';
 import { BacktestLimitError } from './replay';
+import { ResponseLimitError } from './responseBudget';
 import { SettingsError } from './settings';
 
 /** The status for a Prometheus failure: 400 for a bad query, 502/503/504 when Prometheus is unavailable. */
@@ -44,7 +45,7 @@ export function errorResponse(err: unknown): DataResponse {
       err.errorType === 'limit' && /^too many (series|points: the query returns)/.test(err.message) ? LIMIT_HINT : '';
     return { status: prometheusStatus(err), error: err.message + hint, errorSource: err.source };
   }
-  if (err instanceof SettingsError || err instanceof BacktestLimitError) {
+  if (err instanceof SettingsError || err instanceof BacktestLimitError || err instanceof ResponseLimitError) {
     return { status: 400, error: err.message, errorSource: 'plugin' };
   }
   if (err instanceof StoreError) {

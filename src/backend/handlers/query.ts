@@ -41,6 +41,7 @@ import {
 import { outputFrames, type ScoredSeries } from './outputs';
 import { errorKind, type VigilMetrics } from './telemetry';
 import { mapLimit, yieldToEventLoop } from './pool';
+import { DEFAULT_RESPONSE_LIMIT_BYTES, frameBytes, ResponseBudget } from './responseBudget';
 import type { Instance, InstanceCache } from './settings';
 import type { CallContext } from './types';
 
@@ -51,12 +52,15 @@ export interface QueryOptions {
   contextPoints?: number;
   /** maxDataPoints when Grafana sends none. Default 1000. */
   defaultMaxDataPoints?: number;
+  /** Most bytes of frames one answer carries over all its queries. Default 1.5 GiB. */
+  responseLimitBytes?: number;
 }
 
 const DEFAULTS: Required<QueryOptions> = {
   concurrency: 4,
   contextPoints: DEFAULT_CONTEXT_POINTS,
   defaultMaxDataPoints: DEFAULT_MAX_DATA_POINTS,
+  responseLimitBytes: DEFAULT_RESPONSE_LIMIT_BYTES,
 };
 
 /** Grafana sets `FromAlert: true` on alert rule evaluations (header names compared case-insensitively). */
@@ -86,11 +90,12 @@ export async function queryData(
     return out;
   }
   const alert = isAlertRequest(req);
+  const budget = new ResponseBudget(opts.responseLimitBytes);
   const responses = await mapLimit(req.queries, opts.concurrency, async (q) => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const r = await runQuery(instance, q, alert, ctx, opts, metrics);
+      const r = await runQuery(instance, q, alert, ctx, opts, budget, metrics);
       if (r.status !== 200) {
         // Answered with an error without throwing: the query itself is wrong.
         metrics?.error('validation');
@@ -134,6 +139,7 @@ async function runQuery(
   alert: boolean,
   ctx: CallContext,
   opts: Required<QueryOptions>,
+  budget: ResponseBudget,
   metrics?: VigilMetrics
 ): Promise<DataResponse> {
   const parsed = parseQueryJson(q);
@@ -156,9 +162,9 @@ async function runQuery(
   const stepMs = v.stepMs ?? stepFor(from, to, maxDataPoints, Math.max(0, q.intervalMS), v.minStepMs ?? 0);
   const range = alignRange(from, to, stepMs);
   if (v.query.queryType === 'backtest') {
-    return backtestQuery(instance, q.refId, v, range, stepMs, alert, ctx);
+    return backtestQuery(instance, q.refId, v, range, stepMs, alert, ctx, budget);
   }
-  return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts, metrics);
+  return scoreQuery(instance, q.refId, v, range, stepMs, alert, ctx, opts, budget, metrics);
 }
 
 async function scoreQuery(
@@ -170,6 +176,7 @@ async function scoreQuery(
   alert: boolean,
   ctx: CallContext,
   opts: Required<QueryOptions>,
+  budget: ResponseBudget,
   metrics?: VigilMetrics
 ): Promise<DataResponse> {
   const expr = v.query.expr;
@@ -265,6 +272,7 @@ async function scoreQuery(
     }
   }
   notices.push(...modelNotices(models, result.series, alert));
+  budget.reserve(frameBytes(scored, fields.length));
   const frames = outputFrames(refId, scored, fields, { ...meta, notices }, v.query.legendFormat);
   return { status: 200, frames: encodeFrames(frames) };
 }
