@@ -10,6 +10,7 @@ import { MetricsRegistry } from '../metrics';
 import type { PluginContext } from '../protocol/messages';
 import { trainAndSave } from './models';
 import { InstanceCache, SettingsError } from './settings';
+import { ResponseLimitError } from './responseBudget';
 import { errorKind, VigilMetrics } from './telemetry';
 
 const NOW = Date.UTC(2026, 0, 10);
@@ -145,6 +146,7 @@ describe('trainings', () => {
 test('errorKind', () => {
   expect(errorKind(new PrometheusError('x', 'bad_data', { source: 'downstream' }))).toBe('prometheus');
   expect(errorKind(new StoreError('storage', 'disk full'))).toBe('store');
+  expect(errorKind(new ResponseLimitError('answer too large'))).toBe('validation');
   expect(errorKind(new SettingsError('the model store at /x cannot be opened: EACCES'))).toBe('store');
   expect(errorKind(new SettingsError('no Prometheus URL'))).toBe('settings');
   expect(errorKind(new TypeError('oops'))).toBe('internal');

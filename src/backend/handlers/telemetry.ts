@@ -8,6 +8,8 @@ import { PrometheusError } from '../../prometheus/decode';
 import { StoreError, type ModelStore } from '../../store';
 import { DURATION_BUCKETS, type Counter, type Gauge, type Histogram, type MetricsRegistry } from '../metrics';
 import { yieldToEventLoop } from './pool';
+import { BacktestLimitError } from './replay';
+import { ResponseLimitError } from './responseBudget';
 import { SettingsError } from './settings';
 
 export const SCORE_BUCKETS = [0.5, 1, 1.5, 2, 3, 5, 10];
@@ -31,6 +33,9 @@ export function errorKind(err: unknown): ErrorKind {
   }
   if (err instanceof StoreError) {
     return 'store';
+  }
+  if (err instanceof ResponseLimitError || err instanceof BacktestLimitError) {
+    return 'validation'; // the query asks for more than a limit allows: the user changes it
   }
   return 'internal';
 }
