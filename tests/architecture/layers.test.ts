@@ -48,8 +48,10 @@ const ALLOWED: Record<string, string[]> = {
   prometheus: ['model'],
   demo: ['model'],
   store: ['model', 'query'],
-  backend: ['model', 'query', 'prometheus', 'store', 'io'],
-  cli: ['model', 'query', 'prometheus', 'io', 'demo', 'store'],
+  // What the backend's QueryData and the `vigil serve` exporter share: a query scored over a range.
+  service: ['model', 'query', 'prometheus', 'store'],
+  backend: ['model', 'query', 'prometheus', 'store', 'io', 'service'],
+  cli: ['model', 'query', 'prometheus', 'io', 'demo', 'store', 'service'],
   datasource: ['model', 'query', 'prometheus', 'components'],
   // '' is the app's root (module.tsx, constants.ts).
   components: ['model', 'query', ''],

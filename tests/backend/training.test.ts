@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseExposition, sampleValue } from '../../src/backend/exposition';
 import { createHandlers, type Handlers } from '../../src/backend/handlers';
 import { ALERTS_FRAME_NAME } from '../../src/backend/handlers/backtestQuery';
-import { keyFor, keyParts } from '../../src/backend/handlers/models';
+import { keyFor, keyParts } from '../../src/service/seriesModels';
 import { RetrainScheduler } from '../../src/backend/handlers/retrain';
 import type { CallContext } from '../../src/backend/handlers/types';
 import { createLogger } from '../../src/backend/log';

@@ -2,21 +2,10 @@
 // (value, expected, lower, upper, score, anomalies), the input labels on every value field, the
 // field named after the output. Notices go on the very first frame only.
 
-import type { ScoreBuffers, Series } from '../../model';
-import { anomalyValues, displayName, formatLegend, MODEL_INFO_KEY, type SeriesModelInfo } from '../../query/execute';
+import { anomalyValues, displayName, formatLegend, MODEL_INFO_KEY } from '../../query/execute';
 import type { FieldOutput } from '../../query/types';
+import type { ScoredSeries } from '../../service/scoreRange';
 import { noDataFrame, timeseriesMultiFrames, type ExtraMeta, type Frame, type Series as FrameSeries } from '../frames';
-
-export interface ScoredSeries {
-  labels: Record<string, string>;
-  series: Series;
-  /** Index of the first point of the requested range (earlier points are context). */
-  from: number;
-  /** Outputs for indices >= from (NaN where nothing could score). */
-  out: ScoreBuffers;
-  /** The model that scored the series: annotations name it (kind and stored version). */
-  model?: SeriesModelInfo;
-}
 
 export function outputFrames(
   refId: string,

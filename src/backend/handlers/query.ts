@@ -3,21 +3,13 @@
 // (panels) or a cold-start model (alerts, which never wait on a long training), and returned as
 // frames per requested output. Queries of one request run concurrently, a bounded number at once.
 
-import type { ModelOptions } from '../../model';
 import { alignRange, stepFor } from '../../prometheus/client';
-import { PrometheusError, seriesName } from '../../prometheus/decode';
+import { seriesName } from '../../prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 import type { FieldOutput } from '../../query/types';
-import {
-  contextStartMs,
-  DEFAULT_CONTEXT_POINTS,
-  DEFAULT_MAX_DATA_POINTS,
-  executionRanges,
-  pointsBefore,
-  scoreSeries,
-  trainingHistory,
-  withContext,
-} from '../../query/execute';
+import { DEFAULT_CONTEXT_POINTS, DEFAULT_MAX_DATA_POINTS } from '../../query/execute';
+import { scoreRange, yieldingCheckpoint } from '../../service/scoreRange';
+import type { SeriesModel } from '../../service/seriesModels';
 import { encodeFrames, type Notice } from '../frames';
 import {
   header,
@@ -28,19 +20,9 @@ import {
 } from '../protocol/messages';
 import { backtestQuery } from './backtestQuery';
 import { errorResponse, validationResponse } from './errors';
-import {
-  coldStart,
-  keyFor,
-  needsTraining,
-  retrainedNote,
-  storedModel,
-  trainAndSave,
-  type KeyInput,
-  type SeriesModel,
-} from './models';
-import { outputFrames, type ScoredSeries } from './outputs';
+import { outputFrames } from './outputs';
 import { errorKind, type VigilMetrics } from './telemetry';
-import { mapLimit, yieldToEventLoop } from './pool';
+import { mapLimit } from './pool';
 import { DEFAULT_RESPONSE_LIMIT_BYTES, frameBytes, ResponseBudget } from './responseBudget';
 import type { Instance, InstanceCache } from './settings';
 import type { CallContext } from './types';
@@ -180,100 +162,39 @@ async function scoreQuery(
   metrics?: VigilMetrics
 ): Promise<DataResponse> {
   const expr = v.query.expr;
-  const options: ModelOptions = v.modelOptions;
-  const ranges = executionRanges(range, stepMs, options.trainingWindowMs, opts.contextPoints);
-  const prom = instance.prometheus;
-  // The range first: the series it returns say which models load, and the models say how much
-  // context before the range they need (stored models resuming from their training end need none
-  // when the range starts right after it).
-  const result = await prom.queryRange(expr, range.startMs, range.endMs, stepMs, { signal: ctx.signal });
-  const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
   const fields: FieldOutput[] = alert ? ['score'] : v.fields;
   const meta = {
     executedQueryString: `${expr} (step ${stepMs / 1000}s)`,
     custom: { stepMs, model: v.query.model, alert },
   };
+  const result = await scoreRange({
+    prometheus: instance.prometheus,
+    store: instance.store(),
+    ownerUid: instance.uid,
+    expr,
+    kind: v.query.model,
+    options: v.modelOptions,
+    range,
+    stepMs,
+    // Panels train where nothing loads; alerts never wait on a training and take a cold start instead.
+    missing: alert ? 'cold-start' : 'train',
+    contextPoints: opts.contextPoints,
+    signal: ctx.signal,
+    observer: metrics,
+    checkpoint: yieldingCheckpoint(ctx.signal),
+  });
+  const notices: Notice[] = result.warnings.map((text) => ({ severity: 'warning', text: `Prometheus: ${text}` }));
   if (result.series.length === 0) {
     return { status: 200, frames: encodeFrames(outputFrames(refId, [], fields, { ...meta, notices })) };
   }
-
-  const store = instance.store();
-  const keyOf = (labels: Record<string, string>): KeyInput => ({
-    datasourceUid: instance.uid,
-    expr,
-    kind: v.query.model,
-    options,
-    stepMs,
-    labels,
+  result.series.forEach((s, i) => {
+    if (result.models[i].model) {
+      metrics?.scores(v.query.model, s.out.score, s.from);
+    }
   });
-  const models: Array<SeriesModel | undefined> = [];
-  for (const s of result.series) {
-    models.push(await storedModel(store, keyFor(keyOf(s.labels))));
-  }
-
-  // Panels train where nothing loads; alerts never wait on a training and take a cold start instead.
-  const missing = result.series
-    .map((_, i) => i)
-    .filter((i) => (alert ? models[i]?.model === undefined : needsTraining(models[i])));
-  if (missing.length > 0 && !alert) {
-    // One query for the training window of every series that has no model yet.
-    const training = ranges.training
-      ? await prom.queryRange(expr, ranges.training.startMs, ranges.training.endMs, stepMs, { signal: ctx.signal })
-      : { series: [] };
-    const byName = new Map(training.series.map((s) => [seriesName(s.labels), s.series]));
-    for (const [n, i] of missing.entries()) {
-      const s = result.series[i];
-      const history = trainingHistory(byName.get(seriesName(s.labels)), s.series, range.startMs);
-      const corrupt = models[i]?.corrupt;
-      models[i] = await trainAndSave(store, keyOf(s.labels), history, range.startMs, metrics);
-      if (corrupt) {
-        models[i] = { ...models[i]!, note: retrainedNote(corrupt, models[i]!) };
-      }
-      if (n % 50 === 49) {
-        await checkpoint(ctx);
-      }
-    }
-  }
-
-  const starts = result.series.map((_, i) =>
-    contextStartMs(models[i]?.model, range.startMs, stepMs, ranges.scored.startMs)
-  );
-  const earliest = starts.reduce((a, b) => Math.min(a, b), range.startMs);
-  if (earliest < range.startMs) {
-    const context = await prom.queryRange(expr, earliest, range.startMs - stepMs, stepMs, { signal: ctx.signal });
-    notices.push(...context.warnings.map((text): Notice => ({ severity: 'warning', text: `Prometheus: ${text}` })));
-    const byName = new Map(context.series.map((s) => [seriesName(s.labels), s.series]));
-    result.series.forEach((s, i) => {
-      s.series = withContext(byName.get(seriesName(s.labels)), starts[i], s.series);
-    });
-  }
-
-  if (missing.length > 0 && alert) {
-    for (const i of missing) {
-      const s = result.series[i];
-      const note = models[i]?.note;
-      models[i] = coldStart(keyOf(s.labels), pointsBefore(s.series, range.startMs), s.series);
-      if (note) {
-        models[i] = { ...models[i]!, note: models[i]!.note ? `${note}; ${models[i]!.note}` : note };
-      }
-    }
-  }
-
-  const scored: ScoredSeries[] = [];
-  for (const [i, s] of result.series.entries()) {
-    const m = models[i]!;
-    const { from, out } = scoreSeries(m.model, s.series, range.startMs);
-    if (m.model) {
-      metrics?.scores(v.query.model, out.score, from);
-    }
-    scored.push({ labels: s.labels, series: s.series, from, out, model: { kind: m.model?.kind, version: m.version } });
-    if (i % 50 === 49) {
-      await checkpoint(ctx);
-    }
-  }
-  notices.push(...modelNotices(models, result.series, alert));
-  budget.reserve(frameBytes(scored, fields.length));
-  const frames = outputFrames(refId, scored, fields, { ...meta, notices }, v.query.legendFormat);
+  notices.push(...modelNotices(result.models, result.series, alert));
+  budget.reserve(frameBytes(result.series, fields.length));
+  const frames = outputFrames(refId, result.series, fields, { ...meta, notices }, v.query.legendFormat);
   return { status: 200, frames: encodeFrames(frames) };
 }
 
@@ -312,11 +233,4 @@ function modelNotices(
     notices.push({ severity: 'warning', text: `${which}: ${note}` });
   }
   return notices;
-}
-
-async function checkpoint(ctx: CallContext): Promise<void> {
-  await yieldToEventLoop();
-  if (ctx.signal.aborted) {
-    throw new PrometheusError('the query was canceled', 'canceled', { source: 'downstream' });
-  }
 }

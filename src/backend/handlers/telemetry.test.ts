@@ -8,7 +8,7 @@ import { tempDir, testSeries, trainTestModel } from '../../store/testing';
 import { parseExposition, sampleValue } from '../exposition';
 import { MetricsRegistry } from '../metrics';
 import type { PluginContext } from '../protocol/messages';
-import { trainAndSave } from './models';
+import { trainAndSave } from '../../service/seriesModels';
 import { InstanceCache, SettingsError } from './settings';
 import { ResponseLimitError } from './responseBudget';
 import { errorKind, VigilMetrics } from './telemetry';

@@ -5,6 +5,7 @@
 
 import type { ModelKind } from '../../model';
 import { PrometheusError } from '../../prometheus/decode';
+import type { TrainingObserver, TrainingResult } from '../../service/seriesModels';
 import { StoreError, type ModelStore } from '../../store';
 import { DURATION_BUCKETS, type Counter, type Gauge, type Histogram, type MetricsRegistry } from '../metrics';
 import { yieldToEventLoop } from './pool';
@@ -21,7 +22,6 @@ export const ANOMALY_THRESHOLD = 1;
 /** What went wrong, for vigil_errors_total. */
 export type ErrorKind = 'prometheus' | 'validation' | 'settings' | 'store' | 'internal';
 
-export type TrainingResult = 'saved' | 'warming_up' | 'no_data' | 'error';
 
 export function errorKind(err: unknown): ErrorKind {
   if (err instanceof PrometheusError) {
@@ -40,10 +40,6 @@ export function errorKind(err: unknown): ErrorKind {
   return 'internal';
 }
 
-/** Told about each training by trainAndSave. */
-export interface TrainingObserver {
-  training(kind: ModelKind, seconds: number, result: TrainingResult): void;
-}
 
 /** Keys per listing page; the event loop runs between pages (a page of 1,000 takes ~20 ms). */
 const STORE_PAGE = 1_000;

@@ -8,10 +8,9 @@ import { PrometheusError } from '../../prometheus/decode';
 import { formatDuration } from '../../query/duration';
 import { canonicalLabels, type SeriesKeyParts } from '../../store';
 import type { JobContext } from './jobs';
-import { keyFor, trainAndSave, type KeyInput } from './models';
+import { keyFor, trainAndSave, type KeyInput, type TrainingObserver } from '../../service/seriesModels';
 import { yieldToEventLoop } from './pool';
 import type { Instance } from './settings';
-import type { TrainingObserver } from './telemetry';
 
 /** The stored parts cannot be turned back into the key's query: nothing to retrain from. */
 export class NotRetrainableError extends Error {

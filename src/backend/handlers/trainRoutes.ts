@@ -5,10 +5,9 @@ import type { JobAnswer, JobListAnswer, JobTrigger, TrainRequest } from '../../q
 import { parseDuration } from '../../query/duration';
 import type { CallResourceResponse } from '../protocol/messages';
 import type { JobRegistry } from './jobs';
-import type { KeyInput } from './models';
+import type { KeyInput, TrainingObserver } from '../../service/seriesModels';
 import { ResourceError } from './resourceError';
 import type { Instance } from './settings';
-import type { TrainingObserver } from './telemetry';
 import { keyInputOf, NotRetrainableError, trainKey, type TrainWindow } from './train';
 import { jsonResource } from './types';
 

@@ -1,10 +1,16 @@
 // One series' model: the active stored version, else a fresh training (saved as a new version),
 // or, for alert evaluations, a cold-start zscore model that is never saved.
 
-import { fitModel, type Model, type ModelKind, type ModelOptions, type Series } from '../../model';
-import { fitSeries } from '../../query/execute';
-import { CorruptModelError, seriesKey, type ModelStore, type SeriesKeyParts } from '../../store';
-import type { TrainingObserver } from './telemetry';
+import { fitModel, type Model, type ModelKind, type ModelOptions, type Series } from '../model';
+import { fitSeries } from '../query/execute';
+import { CorruptModelError, seriesKey, type ModelStore, type SeriesKeyParts } from '../store';
+
+export type TrainingResult = 'saved' | 'warming_up' | 'no_data' | 'error';
+
+/** Told about each training by trainAndSave (the backend's metrics, the exporter's). */
+export interface TrainingObserver {
+  training(kind: ModelKind, seconds: number, result: TrainingResult): void;
+}
 
 export interface SeriesModel {
   model?: Model;
