@@ -3,6 +3,8 @@
 // histograms with labels; gauges may be computed at render time, and async collectors (store
 // listings) run before `collect()` renders. Handlers add their own metrics to the same registry.
 
+import { escapeHelp, escapeLabelValue, formatValue, LABEL_NAME_RE, METRIC_NAME_RE, sampleHead } from '../io/exposition';
+
 export type Labels = Record<string, string>;
 
 interface Series {
@@ -29,40 +31,14 @@ interface Family {
   histograms?: Map<string, HistogramSeries>;
 }
 
-const NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
 function labelKey(labels: Labels): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-}
-
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-export function formatValue(value: number): string {
-  if (Number.isNaN(value)) {
-    return 'NaN';
-  }
-  if (value === Infinity) {
-    return '+Inf';
-  }
-  if (value === -Infinity) {
-    return '-Inf';
-  }
-  return String(value);
-}
+export { escapeLabelValue, formatValue };
 
 function formatLabels(labels: Labels): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) {
-    return '';
-  }
-  return '{' + entries.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',') + '}';
+  return sampleHead('', labels);
 }
 
 export interface Counter {
@@ -90,7 +66,7 @@ export class MetricsRegistry {
   private readonly collectors: Array<() => Promise<void>> = [];
 
   private family(name: string, help: string, type: Family['type'], collect?: Family['collect']): Family {
-    if (!NAME_RE.test(name)) {
+    if (!METRIC_NAME_RE.test(name)) {
       throw new Error(`invalid metric name: ${name}`);
     }
     const existing = this.families.get(name);
@@ -107,7 +83,7 @@ export class MetricsRegistry {
 
   private static checkLabels(family: Family, labels: Labels): void {
     for (const key of Object.keys(labels)) {
-      if (!LABEL_RE.test(key) || key.startsWith('__') || (family.type === 'histogram' && key === 'le')) {
+      if (!LABEL_NAME_RE.test(key) || key.startsWith('__') || (family.type === 'histogram' && key === 'le')) {
         throw new Error(`invalid label name ${key} on ${family.name}`);
       }
     }

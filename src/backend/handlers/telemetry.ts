@@ -22,7 +22,6 @@ export const ANOMALY_THRESHOLD = 1;
 /** What went wrong, for vigil_errors_total. */
 export type ErrorKind = 'prometheus' | 'validation' | 'settings' | 'store' | 'internal';
 
-
 export function errorKind(err: unknown): ErrorKind {
   if (err instanceof PrometheusError) {
     return 'prometheus';
@@ -39,7 +38,6 @@ export function errorKind(err: unknown): ErrorKind {
   }
   return 'internal';
 }
-
 
 /** Keys per listing page; the event loop runs between pages (a page of 1,000 takes ~20 ms). */
 const STORE_PAGE = 1_000;

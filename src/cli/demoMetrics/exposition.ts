@@ -4,6 +4,7 @@
  * JavaScript's shortest round-trip form, which Go parses to the same double, so Prometheus stores
  * exactly what the generator computed.
  */
+import { formatValue, sampleHead } from '../../io/exposition';
 import { DEMO_SERIES, liveIncidents, liveValueAt, type LiveIncident, type LiveSchedule } from '../../demo';
 
 /** Ground truth beside the metrics: 1 while a scripted incident is active, so a dashboard can annotate it. */
@@ -14,28 +15,6 @@ const INCIDENT_KINDS = [
   { kind: 'latency_degradation', shouldPage: true },
   { kind: 'blip', shouldPage: false },
 ] as const;
-
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) {
-    return 'NaN';
-  }
-  if (v === Infinity) {
-    return '+Inf';
-  }
-  if (v === -Infinity) {
-    return '-Inf';
-  }
-  return String(v);
-}
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function seriesHead(name: string, labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
-}
 
 interface Family {
   name: string;
@@ -48,13 +27,13 @@ function families(schedule: LiveSchedule): Family[] {
   const demo = DEMO_SERIES.map((meta): Family => ({
     name: meta.name,
     help: meta.help,
-    series: [{ head: seriesHead(meta.name, meta.labels), valueAt: (t) => liveValueAt(schedule, meta.id, t) }],
+    series: [{ head: sampleHead(meta.name, meta.labels), valueAt: (t) => liveValueAt(schedule, meta.id, t) }],
   }));
   const incidents: Family = {
     name: INCIDENT_METRIC,
     help: INCIDENT_HELP,
     series: INCIDENT_KINDS.map(({ kind, shouldPage }) => ({
-      head: seriesHead(INCIDENT_METRIC, { job: 'checkout', env: 'demo', kind, should_page: String(shouldPage) }),
+      head: sampleHead(INCIDENT_METRIC, { job: 'checkout', env: 'demo', kind, should_page: String(shouldPage) }),
       valueAt: (t) => (activeAt(schedule, t).some((i) => i.kind === kind) ? 1 : 0),
     })),
   };
