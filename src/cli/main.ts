@@ -3,6 +3,7 @@ import { BACKTEST_FLAGS, runBacktest } from './commands/backtest';
 import { DEMO_FLAGS, runDemo } from './commands/demo';
 import { DEMO_METRICS_FLAGS, runDemoMetrics } from './commands/demoMetrics';
 import { EVAL_FLAGS, runEval } from './commands/eval';
+import { runServe, SERVE_FLAGS } from './commands/serve';
 import { LIBRARY_VERSION } from '../model/version';
 
 interface Command {
@@ -30,6 +31,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'vigil demo [--output vigil-demo.html] [options]',
     flags: DEMO_FLAGS,
     run: runDemo,
+  },
+  serve: {
+    summary: 'score PromQL queries on a schedule and serve the scores on /metrics',
+    usage: 'vigil serve --config vigil-serve.json [--listen 0.0.0.0:9464] [--once]',
+    flags: SERVE_FLAGS,
+    run: runServe,
   },
   'demo-metrics': {
     summary: 'serve the demo metrics live, or write their history for promtool',

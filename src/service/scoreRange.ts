@@ -58,6 +58,13 @@ export interface ScoreRangeRequest {
    * wait on a training).
    */
   missing: 'train' | 'cold-start';
+  /**
+   * With 'train': a stored version older than this is trained again now (the exporter, which has
+   * no retraining schedule of its own), unless it is the key's pin, which is the user's choice.
+   */
+  retrainAfterMs?: number;
+  /** The clock version ages are measured with; default Date.now. */
+  now?: () => number;
   /** Most points before the range handed to a model as context. */
   contextPoints: number;
   signal?: AbortSignal;
@@ -100,9 +107,15 @@ export async function scoreRange(req: ScoreRangeRequest): Promise<ScoredRange> {
   }
 
   const coldStarting = req.missing === 'cold-start';
+  const nowMs = (req.now ?? Date.now)();
+  const stale = (m: SeriesModel | undefined) =>
+    req.retrainAfterMs !== undefined &&
+    m?.stored !== undefined &&
+    !m.stored.pinned &&
+    nowMs - m.stored.createdAtMs > req.retrainAfterMs;
   const missing = result.series
     .map((_, i) => i)
-    .filter((i) => (coldStarting ? models[i]?.model === undefined : needsTraining(models[i])));
+    .filter((i) => (coldStarting ? models[i]?.model === undefined : needsTraining(models[i]) || stale(models[i])));
   if (missing.length > 0 && !coldStarting) {
     // One query for the training window of every series that has no model yet.
     const training = ranges.training

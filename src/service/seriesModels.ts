@@ -21,6 +21,8 @@ export interface SeriesModel {
   note?: string;
   /** The key's active version does not load (the row stays in the store, untouched). */
   corrupt?: CorruptActive;
+  /** A stored version: when it was saved, and whether it is the key's pin. */
+  stored?: { createdAtMs: number; pinned: boolean };
 }
 
 export interface CorruptActive {
@@ -77,6 +79,7 @@ export async function storedModel(store: ModelStore, key: string): Promise<Serie
     model: found.model,
     origin: 'stored',
     version: found.info.version,
+    stored: { createdAtMs: found.info.createdAtMs, pinned: found.info.pinned },
     ...(found.note && { note: found.note }),
     ...(found.skipped.length > 0 && { corrupt: await corruptActive(store, key, found.skipped[0]) }),
   };
