@@ -4,6 +4,7 @@
  * migration under concurrent starts, connection and auth failures, lock waits bounded by the
  * statement timeout, a read-only server.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { freePort } from '../prometheus/server';
 import { PostgresModelStore, SchemaTooNewError, StoreError, type ModelStore } from '../../src/store';
 import { parsePostgresUrl } from '../../src/store/postgresConfig';
@@ -230,6 +231,43 @@ describe('PostgreSQL store', () => {
   });
 
   describe('timeouts and locks', () => {
+    test('a server that accepts but never answers is a connect timeout naming the setting', async () => {
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => void sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const port = (silent.address() as AddressInfo).port;
+      try {
+        const started = Date.now();
+        await expectStoreError(
+          PostgresModelStore.open(`postgres://vigil@127.0.0.1:${port}/vigil`, { password: 'x', connectTimeoutMs: 300 }),
+          'cannot_open',
+          new RegExp(`no connection to 127\\.0\\.0\\.1:${port} within 300 ms`)
+        );
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        sockets.forEach((s) => s.destroy());
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
+
+    test('connections the server drops (restart, failover) are replaced; the process does not crash', async () => {
+      const store = await open();
+      await store.saveVersion('k', trainTestModel());
+      const killed = await sql(
+        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'vigil' AND datname = $1",
+        [db]
+      );
+      expect(killed.length).toBeGreaterThan(0);
+      // The pool may hand out a dead connection once; the failure says so and the next call reconnects.
+      const first = await store.latest('k').catch((e: unknown) => e);
+      if (first instanceof Error) {
+        expect(first).toBeInstanceOf(StoreError);
+        expect(first.message).toMatch(/connection to PostgreSQL was lost during read; the next request reconnects/);
+      }
+      expect((await store.latest('k'))?.info.version).toBe(1);
+      expect(await store.saveVersion('k', trainTestModel('zscore', 2))).toBe(2);
+    });
+
     test('a save blocked past the statement timeout by another instance is busy, then succeeds', async () => {
       const store = await open({ statementTimeoutMs: 300 });
       await store.saveVersion('k', trainTestModel());
