@@ -426,11 +426,12 @@ export class PostgresModelStore implements ModelStore {
     // Text and identity from one statement, so the cached identity is that of the parsed text.
     const full = cache
       ? (
-          await this.pool.query(
-            `SELECT v.created_at, v.fingerprint, v.model, ${IDENTITY}
+          await this.pool.query({
+            name: 'vigil_model_text',
+            text: `SELECT v.created_at, v.fingerprint, v.model, ${IDENTITY}
              FROM vigil_model_versions v WHERE v.key = $1 AND v.version = $2`,
-            [key, version]
-          )
+            values: [key, version],
+          })
         ).rows[0]
       : found.row;
     if (!full) {
@@ -444,8 +445,11 @@ export class PostgresModelStore implements ModelStore {
   /** A key's head and one of its version rows (metadata, identity and, if asked, the model) in one snapshot. */
   private async row(key: string, which: Which, withModel: boolean): Promise<{ head: Head; row: Row } | undefined> {
     const version = typeof which === 'object' ? which.version : null;
-    const r = await this.pool.query(
-      `SELECT k.pinned_version AS pinned, h.latest, ${V_INFO}, ${IDENTITY}${withModel ? ', v.model' : ''}
+    const r = await this.pool.query({
+      // Named: prepared once per connection. This runs once per series of every query, and parsing
+      // and planning it each time cost more than executing it.
+      name: withModel ? 'vigil_row_model' : 'vigil_row',
+      text: `SELECT k.pinned_version AS pinned, h.latest, ${V_INFO}, ${IDENTITY}${withModel ? ', v.model' : ''}
        FROM vigil_model_keys k
        CROSS JOIN LATERAL (SELECT MAX(version) AS latest FROM vigil_model_versions WHERE key = k.key) h
        LEFT JOIN vigil_model_versions v ON v.key = k.key AND v.version = CASE
@@ -453,8 +457,8 @@ export class PostgresModelStore implements ModelStore {
          WHEN $3::bool THEN COALESCE(k.pinned_version, h.latest)
          ELSE h.latest END
        WHERE k.key = $1`,
-      [key, version, which === 'active']
-    );
+      values: [key, version, which === 'active'],
+    });
     const row = r.rows[0];
     if (!row || row.latest === null) {
       return undefined;
