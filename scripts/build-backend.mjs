@@ -52,6 +52,9 @@ await build({
   outfile: bundle,
   legalComments: 'none',
   define: { VIGIL_BACKEND_VERSION: JSON.stringify(version) },
+  // pg (the PostgreSQL model store) requires the optional native binding pg-native only when asked
+  // for it (require('pg').native), which Vigil never does: left out, the pure JS client is bundled.
+  external: ['pg-native'],
   logLevel: 'warning',
 });
 rmSync(path.join(outDir, 'gpx_vigil.js'), { force: true }); // the old launcher's bundle

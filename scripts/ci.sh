@@ -2,6 +2,8 @@
 # Installs everything the tests need on a fresh Debian machine, then runs them all (what CI runs).
 #   Debian packages: chromium (the browser identity test runs the model bundle in real Chromium),
 #                    prometheus (prometheus + promtool: tests/prometheus runs a real server on backfilled data)
+#                    postgresql (initdb + postgres under /usr/lib/postgresql/<version>/bin: tests/store runs a
+#                    throwaway cluster for the PostgreSQL model store)
 #                    openssl, apache2-utils (htpasswd): the TLS + basic auth Prometheus of tests/conformance
 #                    qemu-user, libc6/libstdc++6/libgcc-s1-arm64-cross (the linux/arm64 executable bundles
 #                    that glibc and runs under qemu-aarch64), busybox-static + musl (a root without glibc,
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)

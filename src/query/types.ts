@@ -140,8 +140,18 @@ export interface VigilJsonData {
   tlsAuth?: boolean;
   /** Server name to verify when it differs from the URL's host. */
   serverName?: string;
+  /**
+   * Where the backend keeps models: `sqlite` (default), a file per Grafana, or `postgres`, one
+   * database shared by every Grafana instance of an HA setup.
+   */
+  modelStore?: 'sqlite' | 'postgres';
   /** Where the backend's SQLite model store lives; default under Grafana's data directory. */
   modelStorePath?: string;
+  /**
+   * The PostgreSQL model store, without password: postgres://user@host:5432/database?sslmode=require.
+   * The password is secureJsonData.postgresPassword.
+   */
+  postgresUrl?: string;
   /**
    * How often the backend retrains each stored model of this data source (Prometheus duration);
    * default "24h"; "0" or "off" turns scheduled retraining off. See parseRetrainEvery.
@@ -163,6 +173,8 @@ export interface VigilSecureJsonData {
   tlsCACert?: string;
   tlsClientCert?: string;
   tlsClientKey?: string;
+  /** The password of jsonData.postgresUrl's user. */
+  postgresPassword?: string;
   /** httpHeaderValue1, ...: the value for the header named by jsonData.httpHeaderName1, ... */
   [httpHeaderValue: `httpHeaderValue${number}`]: string | undefined;
 }
@@ -173,4 +185,5 @@ export const SECURE_JSON_KEYS = [
   'tlsCACert',
   'tlsClientCert',
   'tlsClientKey',
+  'postgresPassword',
 ] as const;

@@ -41,11 +41,12 @@ export class CorruptModelError extends StoreError {
 export class SchemaTooNewError extends StoreError {
   readonly found: number;
   readonly supported: number;
-  constructor(path: string, found: number, supported: number) {
+  /** `elsewhere`: the other way out besides upgrading, in the words of the store's settings. */
+  constructor(path: string, found: number, supported: number, elsewhere = 'point it at another model store path') {
     super(
       'schema_too_new',
       `model store ${path} has schema version ${found}, but this Vigil reads schema versions up to ${supported}: ` +
-        `upgrade Vigil, or point it at another model store path (the database was left untouched)`
+        `upgrade Vigil, or ${elsewhere} (the database was left untouched)`
     );
     this.name = 'SchemaTooNewError';
     this.found = found;

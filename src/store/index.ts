@@ -8,8 +8,8 @@
  *   if (use?.note) frameNotice(use.note);
  *
  * `ModelStore` is the interface every face uses; `SqliteModelStore` is the embedded implementation
- * (node:sqlite, WAL, one transaction per mutation). A PostgreSQL store for Grafana HA implements the
- * same interface. Durability: with the default `synchronous: 'normal'` a killed process never loses
+ * (node:sqlite, WAL, one transaction per mutation); `PostgresModelStore` (node-postgres) is the
+ * store for Grafana HA, several instances on one database. Both pass tests/store/conformance.ts. Durability: with the default `synchronous: 'normal'` a killed process never loses
  * a committed version; a power cut may lose the last commits, never earlier ones (`'full'` fsyncs
  * every commit).
  */
@@ -36,6 +36,8 @@ export {
 export { DEFAULT_STORE_FILE, resolveStorePath } from './path';
 export { SCHEMA_VERSION, type Migration } from './schema';
 export { SqliteModelStore, checkStorePath, type SqliteStoreOptions } from './sqlite';
+export { PostgresModelStore, type PostgresStoreOptions } from './postgres';
+export { parsePostgresUrl, urlHasPassword } from './postgresConfig';
 export {
   DEFAULT_MODEL_CACHE_BYTES,
   DEFAULT_MODEL_CACHE_ENTRIES,

@@ -1,14 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
-import {
-  isModelKind,
-  loadModel,
-  type DetectorKind,
-  type Model,
-  type ModelOptions,
-  type SerializedModel,
-} from '../model';
+import type { DetectorKind, Model, SerializedModel } from '../model';
 import { CorruptModelError, SchemaTooNewError, StoreError, type StoreErrorCode } from './errors';
 import type { ModelCache } from './modelCache';
 import { MIGRATIONS, type Migration } from './schema';
@@ -24,6 +17,20 @@ import type {
   VersionInfo,
   WritableCheck,
 } from './types';
+import {
+  checkKeepLast,
+  checkKey,
+  checkListOptions,
+  checkVersion,
+  decodeModel,
+  fallbackNote,
+  INFO_COLUMNS,
+  noneLoads,
+  prepareVersion,
+  toInfo,
+  toInfoOrCorrupt,
+  type Head,
+} from './versionRow';
 
 export interface SqliteStoreOptions {
   /** How long a write waits for another connection's write lock before failing, ms. Default 5000. */
@@ -49,13 +56,7 @@ export interface SqliteStoreOptions {
   onSaveInTransaction?: (key: string, version: number) => void;
 }
 
-const MAX_KEY_LENGTH = 8192;
-const MAX_LIST_LIMIT = 10000;
 let storeCount = 0;
-
-// Columns of a version row except the model itself (history and listing never read the model).
-const INFO_COLUMNS = `key, version, created_at, kind, format_version, library_version, options,
-  training_from, training_to, training_points, training_step, fingerprint, fit_stats, byte_size`;
 
 type Row = Record<string, SQLOutputValue>;
 
@@ -189,11 +190,7 @@ export class SqliteModelStore implements ModelStore {
           if (skipped.length === 0) {
             return { ...loaded, skipped };
           }
-          const bad = skipped.map((s) => `version ${s.version} (${s.reason})`).join('; ');
-          const note =
-            `model ${key}: using version ${version}, the newest that loads, instead of ` +
-            `${head.pinned === null ? 'the latest' : 'the pinned'} version ${head.active}; corrupt: ${bad}`;
-          return { ...loaded, skipped, note };
+          return { ...loaded, skipped, note: fallbackNote(key, head, version, skipped) };
         } catch (e) {
           if (!(e instanceof CorruptModelError)) {
             throw e;
@@ -201,12 +198,7 @@ export class SqliteModelStore implements ModelStore {
           skipped.push(e);
         }
       }
-      const first = skipped[0];
-      throw new CorruptModelError(
-        key,
-        first.version,
-        `${first.reason}; none of the key's other ${skipped.length - 1} version(s) loads either`
-      );
+      throw noneLoads(key, skipped);
     });
   }
 
@@ -280,18 +272,7 @@ export class SqliteModelStore implements ModelStore {
 
   async list(options: ListOptions = {}): Promise<ListPage> {
     return this.guard('read', () => {
-      const prefix = options.prefix ?? '';
-      if (typeof prefix !== 'string') {
-        throw new StoreError('invalid_argument', 'list prefix must be a string');
-      }
-      const limit = options.limit ?? 100;
-      const offset = options.offset ?? 0;
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-        throw new StoreError('invalid_argument', `list limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
-      }
-      if (!Number.isInteger(offset) || offset < 0) {
-        throw new StoreError('invalid_argument', 'list offset must be an integer >= 0');
-      }
+      const { prefix, limit, offset } = checkListOptions(options);
       // The range lets SQLite seek the primary key index; substr makes the match exact.
       const where = `key >= :p AND key < :p || char(1114111) AND substr(key, 1, length(:p)) = :p`;
       const total = Number(
@@ -348,12 +329,7 @@ export class SqliteModelStore implements ModelStore {
 
   async prune(key: string, keepLast: number): Promise<number[]> {
     return this.guard('write', () => {
-      if (!Number.isInteger(keepLast) || keepLast < 1) {
-        throw new StoreError(
-          'invalid_argument',
-          `prune keepLast must be an integer >= 1 (got ${String(keepLast)}); use deleteKey to remove a model entirely`
-        );
-      }
+      checkKeepLast(keepLast);
       return this.transaction(() => {
         const head = this.head(key);
         if (!head) {
@@ -444,41 +420,12 @@ export class SqliteModelStore implements ModelStore {
   // --- internals -------------------------------------------------------------------------------
 
   private saveSync(key: string, model: Model | SerializedModel, meta: SaveMeta): number {
-    checkKey(key);
-    const json = isModel(model) ? model.toJSON() : model;
-    const header = checkHeader(json, key);
-    let text: string;
-    try {
-      text = JSON.stringify(json);
-    } catch (e) {
-      throw new StoreError('invalid_argument', `model for ${key} cannot be serialised: ${(e as Error).message}`);
-    }
-    if (this.opts.verifyOnSave) {
-      try {
-        loadModel(JSON.parse(text));
-      } catch (e) {
-        throw new StoreError(
-          'invalid_argument',
-          `refusing to store a model for ${key} that does not load back: ${(e as Error).message}`,
-          { cause: e }
-        );
-      }
-    }
-    const fitStats = meta.fitStats ?? {};
-    if (fitStats === null || typeof fitStats !== 'object' || Array.isArray(fitStats)) {
-      throw new StoreError('invalid_argument', `fitStats for ${key} must be a JSON object`);
-    }
-    let fitText: string;
-    try {
-      fitText = JSON.stringify(fitStats);
-    } catch (e) {
-      throw new StoreError('invalid_argument', `fitStats for ${key} cannot be serialised: ${(e as Error).message}`);
-    }
-    const createdAt = meta.createdAtMs ?? Date.now();
-    if (!Number.isFinite(createdAt)) {
-      throw new StoreError('invalid_argument', 'createdAtMs must be a finite number');
-    }
-    const parts = meta.parts === undefined ? null : JSON.stringify(meta.parts);
+    const { header, text, fitText, createdAt, parts, byteSize } = prepareVersion(
+      key,
+      model,
+      meta,
+      this.opts.verifyOnSave
+    );
     return this.transaction(() => {
       const existing = this.stmt('SELECT last_version FROM model_keys WHERE key = ?').get(key) as Row | undefined;
       if (!existing) {
@@ -509,7 +456,7 @@ export class SqliteModelStore implements ModelStore {
         header.training.stepMs,
         header.training.fingerprint,
         fitText,
-        Buffer.byteLength(text, 'utf8'),
+        byteSize,
         text
       );
       this.stmt('UPDATE model_keys SET last_version = ? WHERE key = ?').run(version, key);
@@ -519,11 +466,7 @@ export class SqliteModelStore implements ModelStore {
   }
 
   /** Loads one version through loadModel(); undefined if absent, CorruptModelError if it does not load. */
-  private load(
-    key: string,
-    version: number,
-    knownHead?: { latest: number; pinned: number | null; active: number }
-  ): LoadedVersion | undefined {
+  private load(key: string, version: number, knownHead?: Head): LoadedVersion | undefined {
     const cache = this.opts.modelCache;
     // A cache hit reads the row's metadata and identity only, not its text (55 KB for an `auto`
     // model at 60 s): octet_length() is read from the record header.
@@ -535,12 +478,7 @@ export class SqliteModelStore implements ModelStore {
     if (!row || !head) {
       return undefined;
     }
-    let info: VersionInfo;
-    try {
-      info = toInfo(row, head);
-    } catch (e) {
-      throw new CorruptModelError(key, version, `its metadata does not read: ${(e as Error).message}`, { cause: e });
-    }
+    const info = toInfoOrCorrupt(key, version, row, head);
     const cached = cache?.get(this.cacheScope, key, version, rowIdentity(row));
     if (cached) {
       return { info, model: cached };
@@ -555,34 +493,12 @@ export class SqliteModelStore implements ModelStore {
       return undefined;
     }
     const identity = rowIdentity(full);
-    const text = String(full.model);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new CorruptModelError(key, version, `the model is not valid JSON (${(e as Error).message})`, { cause: e });
-    }
-    let model: Model;
-    try {
-      model = loadModel(parsed);
-    } catch (e) {
-      throw new CorruptModelError(key, version, `the model library refuses it: ${(e as Error).message}`, { cause: e });
-    }
-    if (model.kind !== info.kind) {
-      throw new CorruptModelError(key, version, `the row says kind ${info.kind} but the model is ${model.kind}`);
-    }
-    if (model.training.fingerprint !== info.fingerprint) {
-      throw new CorruptModelError(
-        key,
-        version,
-        `the row's training fingerprint ${info.fingerprint} differs from the model's ${model.training.fingerprint}`
-      );
-    }
+    const model = decodeModel(key, version, info, String(full.model));
     cache?.set(this.cacheScope, key, version, identity, info.byteSize, model);
     return { info, model };
   }
 
-  private head(key: string): { latest: number; pinned: number | null; active: number } | undefined {
+  private head(key: string): Head | undefined {
     const row = this.stmt(
       `SELECT k.pinned_version AS pinned, (SELECT MAX(version) FROM model_versions v WHERE v.key = k.key) AS latest
        FROM model_keys k WHERE k.key = ?`
@@ -707,91 +623,7 @@ function migrate(db: DatabaseSync, file: string, migrations: readonly Migration[
   }
 }
 
-// --- rows ------------------------------------------------------------------------------------------
-
-function toInfo(r: Row, head: { pinned: number | null; active: number }): VersionInfo {
-  const version = Number(r.version);
-  const kind = String(r.kind);
-  if (!isModelKind(kind) || kind === 'auto') {
-    throw new Error(`unknown kind ${JSON.stringify(kind)}`);
-  }
-  return {
-    key: String(r.key),
-    version,
-    createdAtMs: Number(r.created_at),
-    kind,
-    formatVersion: Number(r.format_version),
-    libraryVersion: String(r.library_version),
-    options: JSON.parse(String(r.options)) as ModelOptions,
-    training: {
-      fromMs: Number(r.training_from),
-      toMs: Number(r.training_to),
-      points: Number(r.training_points),
-      stepMs: Number(r.training_step),
-    },
-    fingerprint: String(r.fingerprint),
-    fitStats: JSON.parse(String(r.fit_stats)) as Record<string, unknown>,
-    byteSize: Number(r.byte_size),
-    pinned: head.pinned === version,
-    active: head.active === version,
-  };
-}
-
-function isModel(m: Model | SerializedModel): m is Model {
-  return typeof (m as Model).toJSON === 'function' && typeof (m as Model).score === 'function';
-}
-
-/** The header fields the version row records, checked so a malformed object never reaches the table. */
-function checkHeader(json: unknown, key: string): SerializedModel {
-  const fail = (what: string): never => {
-    throw new StoreError('invalid_argument', `model for ${key} is not a serialised model: ${what}`);
-  };
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    return fail('not an object');
-  }
-  const m = json as Record<string, unknown>;
-  if (!isModelKind(m.kind) || m.kind === 'auto') {
-    fail(`kind ${JSON.stringify(m.kind)} is not a detector kind`);
-  }
-  if (!Number.isInteger(m.formatVersion)) {
-    fail('formatVersion must be an integer');
-  }
-  if (typeof m.libraryVersion !== 'string') {
-    fail('libraryVersion must be a string');
-  }
-  if (m.options === null || typeof m.options !== 'object') {
-    fail('options must be an object');
-  }
-  const t = m.training as Record<string, unknown> | null | undefined;
-  if (t === null || typeof t !== 'object') {
-    return fail('training must be an object');
-  }
-  for (const f of ['fromMs', 'toMs', 'points', 'stepMs']) {
-    if (typeof t[f] !== 'number' || !Number.isFinite(t[f])) {
-      fail(`training.${f} must be a finite number`);
-    }
-  }
-  if (typeof t.fingerprint !== 'string') {
-    fail('training.fingerprint must be a string');
-  }
-  return json as SerializedModel;
-}
-
-function checkKey(key: string): string {
-  if (typeof key !== 'string' || key === '') {
-    throw new StoreError('invalid_argument', 'model key must be a non-empty string');
-  }
-  if (key.length > MAX_KEY_LENGTH) {
-    throw new StoreError('invalid_argument', `model key is ${key.length} characters; at most ${MAX_KEY_LENGTH}`);
-  }
-  return key;
-}
-
-function checkVersion(version: number): void {
-  if (!Number.isInteger(version) || version < 1) {
-    throw new StoreError('invalid_argument', `model version must be an integer >= 1 (got ${String(version)})`);
-  }
-}
+// --- files ---------------------------------------------------------------------------------------
 
 function statInode(file: string): number | undefined {
   try {

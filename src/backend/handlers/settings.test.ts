@@ -110,6 +110,47 @@ describe('InstanceCache', () => {
   });
 });
 
+describe('InstanceCache with modelStore postgres', () => {
+  const ctx = (d: DataSourceInstanceSettings) => ({ dataSourceInstanceSettings: d }) as PluginContext;
+  const pgDs = (uid: string, jsonData: object, secure: Record<string, string> = {}) =>
+    ds({ uid, decryptedSecureJsonData: secure }, { modelStore: 'postgres', ...jsonData });
+
+  it('opens one store per URL and password, with the secure password, and shows the URL without it', () => {
+    const opened: Array<[string, string | undefined]> = [];
+    const cache = new InstanceCache({
+      openStore: () => {
+        throw new Error('SQLite must not be opened');
+      },
+      openPostgresStore: (url, password) => {
+        opened.push([url, password]);
+        return {} as ModelStore;
+      },
+    });
+    const url = 'postgres://vigil@db:5432/models?sslmode=require';
+    const a = cache.get(ctx(pgDs('a', { postgresUrl: url }, { postgresPassword: 's3cret' })));
+    const b = cache.get(ctx(pgDs('b', { postgresUrl: url }, { postgresPassword: 's3cret' })));
+    const c = cache.get(ctx(pgDs('c', { postgresUrl: url }, { postgresPassword: 'other' })));
+    expect([a.storeKind, a.storePath]).toEqual(['postgres', 'postgres://vigil@db:5432/models']);
+    expect(a.store()).toBe(b.store());
+    c.store();
+    expect(opened).toEqual([
+      [url, 's3cret'],
+      [url, 'other'],
+    ]);
+  });
+
+  it('refuses a password in the URL, a missing URL and an unknown store, as SettingsErrors', () => {
+    const cache = new InstanceCache();
+    expect(() => cache.get(ctx(pgDs('a', { postgresUrl: 'postgres://vigil:pw@db/models' })))).toThrow(
+      /contains a password: remove it from the URL and enter it in the PostgreSQL password field/
+    );
+    expect(() => cache.get(ctx(pgDs('b', {})))).toThrow(/no PostgreSQL URL/);
+    expect(() => cache.get(ctx(ds({ uid: 'c' }, { modelStore: 'mongo' })))).toThrow(
+      /unknown model store "mongo": choose sqlite or postgres/
+    );
+  });
+});
+
 describe('queryLimits', () => {
   it('defaults, whole numbers from jsonData (numbers or numeric strings from the form)', () => {
     expect(queryLimits({})).toEqual(DEFAULT_QUERY_LIMITS);

@@ -6,7 +6,15 @@
 import { PrometheusClient, type QueryLimits } from '../../prometheus/client';
 import { customHeaders } from '../../query/settings';
 import type { QueryDefaults, VigilJsonData, VigilSecureJsonData } from '../../query/types';
-import { ModelCache, resolveStorePath, SqliteModelStore, type ModelStore } from '../../store';
+import {
+  ModelCache,
+  parsePostgresUrl,
+  PostgresModelStore,
+  resolveStorePath,
+  SqliteModelStore,
+  urlHasPassword,
+  type ModelStore,
+} from '../../store';
 import type { DataSourceInstanceSettings, PluginContext } from '../protocol/messages';
 import { tlsFetch, type TlsOptions } from './tlsFetch';
 
@@ -26,7 +34,8 @@ export interface Instance {
   prometheus: PrometheusClient;
   /** The model store, opened on first use; throws SettingsError when it cannot be opened. */
   store(): ModelStore;
-  /** Resolved file of the model store (or ':memory:'). */
+  storeKind: 'sqlite' | 'postgres';
+  /** Resolved file of the model store (or ':memory:'), or its PostgreSQL URL without password. */
   storePath: string;
 }
 
@@ -35,6 +44,11 @@ export interface InstanceOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Opens a model store; default SqliteModelStore.open with `modelCache`. Stores are shared by path. */
   openStore?: (path: string) => ModelStore;
+  /**
+   * Opens a PostgreSQL model store; default PostgresModelStore.create with `modelCache`, which
+   * connects on first use. Stores are shared by URL and password.
+   */
+  openPostgresStore?: (url: string, password: string | undefined) => ModelStore;
   /** Loaded models kept in memory for every store this cache opens. Default: store/modelCache's bounds. */
   modelCache?: ModelCache;
 }
@@ -153,7 +167,7 @@ export function parseJsonData(raw: Buffer | Uint8Array | undefined): VigilJsonDa
   return parsed as VigilJsonData;
 }
 
-/** Instances per data source uid, rebuilt when lastUpdatedMS changes; model stores shared by path. */
+/** Instances per data source uid, rebuilt when lastUpdatedMS changes; model stores shared by path or URL. */
 export class InstanceCache {
   private readonly instances = new Map<string, { lastUpdatedMS: number; instance: Instance }>();
   private readonly stores = new Map<string, ModelStore>();
@@ -196,19 +210,66 @@ export class InstanceCache {
     } catch (e) {
       throw new SettingsError((e as Error).message);
     }
-    const storePath = resolveStorePath(
-      typeof jsonData.modelStorePath === 'string' ? jsonData.modelStorePath : undefined,
-      this.options.env ?? process.env
-    );
+    const store = this.storeSettings(jsonData, (ds.decryptedSecureJsonData ?? {}) as VigilSecureJsonData);
     return {
       uid,
       name: ds.name,
       jsonData,
       ...(jsonData.defaults && typeof jsonData.defaults === 'object' && { defaults: jsonData.defaults }),
       prometheus,
-      store: () => this.store(storePath),
-      storePath,
+      ...store,
     };
+  }
+
+  private storeSettings(
+    jsonData: VigilJsonData,
+    secure: VigilSecureJsonData
+  ): Pick<Instance, 'store' | 'storeKind' | 'storePath'> {
+    const kind = jsonData.modelStore ?? 'sqlite';
+    if (kind === 'postgres') {
+      const url = typeof jsonData.postgresUrl === 'string' ? jsonData.postgresUrl.trim() : '';
+      if (urlHasPassword(url)) {
+        // jsonData is readable by every user of the data source; the password belongs in the secure field.
+        throw new SettingsError(
+          'the PostgreSQL URL contains a password: remove it from the URL and enter it in the PostgreSQL password field'
+        );
+      }
+      const password = secure.postgresPassword === '' ? undefined : secure.postgresPassword;
+      let display: string;
+      try {
+        display = parsePostgresUrl(url).target.display;
+      } catch (e) {
+        throw new SettingsError((e as Error).message);
+      }
+      return { storeKind: 'postgres', storePath: display, store: () => this.postgresStore(url, password, display) };
+    }
+    if (kind !== 'sqlite') {
+      throw new SettingsError(`unknown model store ${JSON.stringify(kind)}: choose sqlite or postgres`);
+    }
+    const storePath = resolveStorePath(
+      typeof jsonData.modelStorePath === 'string' ? jsonData.modelStorePath : undefined,
+      this.options.env ?? process.env
+    );
+    return { storeKind: 'sqlite', storePath, store: () => this.store(storePath) };
+  }
+
+  /** One store per URL and password, so data sources on one database share its pool and cached models. */
+  private postgresStore(url: string, password: string | undefined, display: string): ModelStore {
+    const id = `postgres\u0000${url}\u0000${password ?? ''}`;
+    let store = this.stores.get(id);
+    if (!store) {
+      const open =
+        this.options.openPostgresStore ??
+        ((u: string, p: string | undefined) =>
+          PostgresModelStore.create(u, { ...(p !== undefined && { password: p }), modelCache: this.modelCache }));
+      try {
+        store = open(url, password);
+      } catch (e) {
+        throw new SettingsError(`the model store at ${display} cannot be opened: ${(e as Error).message}`);
+      }
+      this.stores.set(id, store);
+    }
+    return store;
   }
 
   private store(storePath: string): ModelStore {

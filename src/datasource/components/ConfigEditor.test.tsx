@@ -78,6 +78,33 @@ describe('ConfigEditor', () => {
     }
   });
 
+  it('PostgreSQL store: the URL goes to jsonData, the password only to secureJsonData', async () => {
+    const spy = jest.fn();
+    render(<Host initial={settings()} spy={spy} />);
+    expect(screen.queryByLabelText('PostgreSQL URL')).toBeNull();
+    await userEvent.click(screen.getByRole('radio', { name: 'PostgreSQL' }));
+    expect(screen.queryByLabelText('Model store path')).toBeNull();
+    await fill('PostgreSQL URL', 'postgres://vigil@db:5432/vigil?sslmode=require');
+    await fill('PostgreSQL password', 'pg-s3cret');
+    const o = last(spy);
+    expect(o.jsonData).toMatchObject({
+      modelStore: 'postgres',
+      postgresUrl: 'postgres://vigil@db:5432/vigil?sslmode=require',
+    });
+    expect(o.secureJsonData).toEqual({ postgresPassword: 'pg-s3cret' });
+    expect(JSON.stringify({ ...o, secureJsonData: undefined })).not.toContain('pg-s3cret');
+  });
+
+  it('PostgreSQL store: a password typed into the URL is flagged', async () => {
+    render(
+      <Host
+        initial={settings({ jsonData: { modelStore: 'postgres', postgresUrl: 'postgres://vigil:oops@db/vigil' } })}
+        spy={jest.fn()}
+      />
+    );
+    expect(screen.getByText(/Remove the password from the URL/)).toBeInTheDocument();
+  });
+
   it('a configured secret shows as configured, without its value, and can be reset', async () => {
     const spy = jest.fn();
     render(

@@ -1,8 +1,15 @@
 import React from 'react';
-import { FieldSet, InlineField, Input } from '@grafana/ui';
-import { type ConfigProps, LABEL_WIDTH, patchJsonData } from './configProps';
+import { FieldSet, InlineField, Input, RadioButtonGroup, SecretInput } from '@grafana/ui';
+import { type ConfigProps, LABEL_WIDTH, patchJsonData, secretFieldProps } from './configProps';
 import { parseRetrainEvery } from '../../../query/settings';
 import { positiveOrUnset } from './fieldChecks';
+
+type StoreKind = 'sqlite' | 'postgres';
+
+const STORE_OPTIONS: Array<{ label: string; value: StoreKind; description: string }> = [
+  { label: 'SQLite', value: 'sqlite', description: 'A file on this Grafana server (one Grafana instance).' },
+  { label: 'PostgreSQL', value: 'postgres', description: 'One database shared by every Grafana instance (HA).' },
+];
 
 /** Where the backend stores models, how often it retrains them and how much one query may fetch. */
 export function ModelsSection(props: ConfigProps) {
@@ -10,21 +17,66 @@ export function ModelsSection(props: ConfigProps) {
   // The backend's own parser, so "off" and 0 (retrain only by hand) are accepted here as they are there.
   const retrain = parseRetrainEvery(jsonData.retrainEvery);
   const retrainError = retrain.ok ? undefined : retrain.error;
+  const store: StoreKind = jsonData.modelStore === 'postgres' ? 'postgres' : 'sqlite';
+  const urlHasPassword = /^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(jsonData.postgresUrl ?? '');
   return (
     <FieldSet label="Models">
       <InlineField
-        label="Model store path"
+        label="Model store"
         labelWidth={LABEL_WIDTH}
-        tooltip="SQLite file where the backend keeps trained models and their versions. Empty: under Grafana's data directory."
+        tooltip="Where the backend keeps trained models and their versions. SQLite: a file on each Grafana server. PostgreSQL: one database that every Grafana instance of a high-availability setup shares, so they score with the same models."
       >
-        <Input
-          aria-label="Model store path"
-          width={48}
-          placeholder="<grafana data>/plugins/vigil/models.db"
-          value={jsonData.modelStorePath ?? ''}
-          onChange={(e) => patchJsonData(props, { modelStorePath: e.currentTarget.value })}
+        <RadioButtonGroup<StoreKind>
+          aria-label="Model store"
+          options={STORE_OPTIONS}
+          value={store}
+          onChange={(v) => patchJsonData(props, { modelStore: v })}
         />
       </InlineField>
+      {store === 'sqlite' ? (
+        <InlineField
+          label="Model store path"
+          labelWidth={LABEL_WIDTH}
+          tooltip="SQLite file where the backend keeps trained models and their versions. Empty: under Grafana's data directory."
+        >
+          <Input
+            aria-label="Model store path"
+            width={48}
+            placeholder="<grafana data>/plugins/vigil/models.db"
+            value={jsonData.modelStorePath ?? ''}
+            onChange={(e) => patchJsonData(props, { modelStorePath: e.currentTarget.value })}
+          />
+        </InlineField>
+      ) : (
+        <>
+          <InlineField
+            label="PostgreSQL URL"
+            labelWidth={LABEL_WIDTH}
+            tooltip="postgres://user@host:5432/database, without the password (enter it below). Add ?sslmode=require (or verify-full) for TLS. The user needs to create tables in the database on first use."
+            invalid={urlHasPassword}
+            error={
+              urlHasPassword
+                ? 'Remove the password from the URL and enter it in the PostgreSQL password field'
+                : undefined
+            }
+          >
+            <Input
+              aria-label="PostgreSQL URL"
+              width={48}
+              placeholder="postgres://vigil@db:5432/vigil?sslmode=require"
+              value={jsonData.postgresUrl ?? ''}
+              onChange={(e) => patchJsonData(props, { postgresUrl: e.currentTarget.value })}
+            />
+          </InlineField>
+          <InlineField
+            label="PostgreSQL password"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Password of the URL's user. Stored encrypted by Grafana and only read by the backend; never shown again."
+          >
+            <SecretInput aria-label="PostgreSQL password" width={32} {...secretFieldProps(props, 'postgresPassword')} />
+          </InlineField>
+        </>
+      )}
       <InlineField
         label="Retrain every"
         labelWidth={LABEL_WIDTH}
