@@ -84,7 +84,9 @@ function startLoop(
   });
   server.listen(port, host, () => {
     const bound = (server.address() as AddressInfo).port;
-    log(`vigil serve: ${config.queries.length} queries every ${config.intervalMs / 1000}s, /metrics on ${host}:${bound}`);
+    log(
+      `vigil serve: ${config.queries.length} queries every ${config.intervalMs / 1000}s, /metrics on ${host}:${bound}`
+    );
     tick();
     const timer = setInterval(tick, config.intervalMs);
     const stop = () => {

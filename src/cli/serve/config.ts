@@ -154,12 +154,7 @@ function unknownKeys(o: Obj, known: string[], prefix: string, problem: (where: s
   }
 }
 
-function duration(
-  v: unknown,
-  fallback: string,
-  where: string,
-  problem: (where: string, what: string) => void
-): number {
+function duration(v: unknown, fallback: string, where: string, problem: (where: string, what: string) => void): number {
   const text = v === undefined ? fallback : v;
   if (typeof text !== 'string') {
     problem(where, 'a duration such as 1m or 24h');

@@ -21,7 +21,10 @@ const OUTPUTS = [
   { name: 'vigil_expected', help: 'What the model expected at the latest step.' },
   { name: 'vigil_lower', help: 'Lower edge of the expected band at the latest step.' },
   { name: 'vigil_upper', help: 'Upper edge of the expected band at the latest step.' },
-  { name: 'vigil_score', help: 'Anomaly score at the latest step: 0 as expected, 1 on the band edge, above 1 outside it.' },
+  {
+    name: 'vigil_score',
+    help: 'Anomaly score at the latest step: 0 as expected, 1 on the band edge, above 1 outside it.',
+  },
 ] as const;
 
 interface Sample {
@@ -149,7 +152,12 @@ export class Exporter {
       }
     };
     own('vigil_serve_series', 'gauge', 'Series the query scored at its latest evaluation.', (st) => st.samples.length);
-    own('vigil_serve_evaluation_seconds', 'gauge', 'How long the latest evaluation of the query took.', (st) => st.seconds);
+    own(
+      'vigil_serve_evaluation_seconds',
+      'gauge',
+      'How long the latest evaluation of the query took.',
+      (st) => st.seconds
+    );
     own('vigil_serve_evaluation_errors_total', 'counter', 'Evaluations of the query that failed.', (st) => st.errors);
     own('vigil_serve_models_trained_total', 'counter', 'Models trained and stored for the query.', (st) => st.trained);
     own(
@@ -166,7 +174,11 @@ export class Exporter {
  * The series' labels, its metric name as `vigil_metric` (an exporter may not set __name__), then
  * `vigil_query` and `vigil_model`, which win over a series label of the same name.
  */
-function exportedLabels(labels: Record<string, string>, query: string, kind: string | undefined): Record<string, string> {
+function exportedLabels(
+  labels: Record<string, string>,
+  query: string,
+  kind: string | undefined
+): Record<string, string> {
   const { __name__: metric, ...rest } = labels;
   return {
     ...rest,
