@@ -18,6 +18,7 @@ import {
   type TimeSpan,
 } from '../query/execute';
 import type { ModelStore } from '../store';
+import { mapLimit, yieldToEventLoop } from './pool';
 import {
   coldStart,
   keyFor,
@@ -29,6 +30,9 @@ import {
   type SeriesModel,
   type TrainingObserver,
 } from './seriesModels';
+
+/** Model lookups one query has in flight; PostgreSQL's pool holds 10 connections by default. */
+const LOOKUPS_IN_FLIGHT = 8;
 
 export interface ScoredSeries {
   labels: Record<string, string>;
@@ -101,10 +105,11 @@ export async function scoreRange(req: ScoreRangeRequest): Promise<ScoredRange> {
     stepMs,
     labels,
   });
-  const models: Array<SeriesModel | undefined> = [];
-  for (const s of result.series) {
-    models.push(await storedModel(store, keyFor(keyOf(s.labels))));
-  }
+  // Several lookups in flight: a networked store (PostgreSQL) answers each in a round trip; the
+  // embedded one answers synchronously, so this changes nothing there.
+  const models: Array<SeriesModel | undefined> = await mapLimit(result.series, LOOKUPS_IN_FLIGHT, (s) =>
+    storedModel(store, keyFor(keyOf(s.labels)))
+  );
 
   const coldStarting = req.missing === 'cold-start';
   const nowMs = (req.now ?? Date.now)();
@@ -176,7 +181,7 @@ export async function scoreRange(req: ScoreRangeRequest): Promise<ScoredRange> {
 /** The checkpoint QueryData and the exporter pass: lets other work run, stops when `signal` aborts. */
 export function yieldingCheckpoint(signal: AbortSignal | undefined): () => Promise<void> {
   return async () => {
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     if (signal?.aborted) {
       throw new PrometheusError('the query was canceled', 'canceled', { source: 'downstream' });
     }

@@ -22,7 +22,7 @@ import { backtestQuery } from './backtestQuery';
 import { errorResponse, validationResponse } from './errors';
 import { outputFrames } from './outputs';
 import { errorKind, type VigilMetrics } from './telemetry';
-import { mapLimit } from './pool';
+import { mapLimit } from '../../service/pool';
 import { DEFAULT_RESPONSE_LIMIT_BYTES, frameBytes, ResponseBudget } from './responseBudget';
 import type { Instance, InstanceCache } from './settings';
 import type { CallContext } from './types';

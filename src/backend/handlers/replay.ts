@@ -27,7 +27,7 @@ import { BACKTEST_LIMITS, type BacktestThresholdSummary } from '../../query/api'
 import { formatDuration } from '../../query/duration';
 import type { ValidQuery } from '../../query/validate';
 import { formatLegend } from '../../query/execute';
-import { yieldToEventLoop } from './pool';
+import { yieldToEventLoop } from '../../service/pool';
 
 export interface ReplayPlan {
   expr: string;

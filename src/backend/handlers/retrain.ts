@@ -12,7 +12,7 @@
 import { parseRetrainEvery } from '../../query/settings';
 import { datasourcePrefix } from '../../store';
 import type { Logger } from '../log';
-import { mapLimit } from './pool';
+import { mapLimit } from '../../service/pool';
 import type { Instance } from './settings';
 import { keyInputOf, NotRetrainableError } from './train';
 import { submitTraining, type TrainingServices } from './trainRoutes';

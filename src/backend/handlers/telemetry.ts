@@ -8,7 +8,7 @@ import { PrometheusError } from '../../prometheus/decode';
 import type { TrainingObserver, TrainingResult } from '../../service/seriesModels';
 import { StoreError, type ModelStore } from '../../store';
 import { DURATION_BUCKETS, type Counter, type Gauge, type Histogram, type MetricsRegistry } from '../metrics';
-import { yieldToEventLoop } from './pool';
+import { yieldToEventLoop } from '../../service/pool';
 import { BacktestLimitError } from './replay';
 import { ResponseLimitError } from './responseBudget';
 import { SettingsError } from './settings';

@@ -9,7 +9,7 @@ import { formatDuration } from '../../query/duration';
 import { canonicalLabels, type SeriesKeyParts } from '../../store';
 import type { JobContext } from './jobs';
 import { keyFor, trainAndSave, type KeyInput, type TrainingObserver } from '../../service/seriesModels';
-import { yieldToEventLoop } from './pool';
+import { yieldToEventLoop } from '../../service/pool';
 import type { Instance } from './settings';
 
 /** The stored parts cannot be turned back into the key's query: nothing to retrain from. */
