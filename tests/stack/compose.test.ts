@@ -9,8 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from '../../src/cli/args';
 import { DEMO_METRICS_FLAGS } from '../../src/cli/commands/demoMetrics';
+import { SERVE_FLAGS } from '../../src/cli/commands/serve';
+import { parseExporterConfig } from '../../src/cli/serve/config';
 import { PROMTOOL_BIN, requirePrometheusBinaries } from '../prometheus/server';
-import { asList, asObj, COMPOSE_FILE, hostPath, mounts, type Obj, readYaml, ROOT } from './files';
+import { asList, asObj, COMPOSE_FILE, hostPath, mounts, type Obj, PROVISIONING, readYaml, ROOT } from './files';
 
 const compose = asObj(readYaml(COMPOSE_FILE), 'compose');
 const services = asObj(compose.services, 'services');
@@ -49,7 +51,15 @@ function vigilArgs(s: Obj): string[] {
 describe('docker-compose.yml', () => {
   it('has the stack services, each with known keys and a pinned image', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['demo-history', 'demo-metrics', 'grafana', 'node-exporter', 'prometheus', 'prometheus-backfill'].sort()
+      [
+        'demo-history',
+        'demo-metrics',
+        'grafana',
+        'node-exporter',
+        'prometheus',
+        'prometheus-backfill',
+        'vigil-serve',
+      ].sort()
     );
     for (const [name, raw] of Object.entries(services)) {
       const s = asObj(raw, name);
@@ -127,7 +137,7 @@ describe('docker-compose.yml', () => {
     expect(volumeOf(service('prometheus-backfill'), out)).toBe(volumeOf(service('demo-history'), out));
     expect(volumeOf(service('demo-metrics'), out)).toBe(volumeOf(service('demo-history'), out));
     // The CLI the services run is the one `npm run build:cli` writes, beside its launcher.
-    for (const name of ['demo-history', 'demo-metrics']) {
+    for (const name of ['demo-history', 'demo-metrics', 'vigil-serve']) {
       expect(hostPath(service(name), '/app/bin/vigil.js')).toBe(path.join(ROOT, 'bin/vigil.js'));
       expect(hostPath(service(name), '/app/dist-cli/vigil.js')).toBe(path.join(ROOT, 'dist-cli/vigil.js'));
     }
@@ -160,8 +170,37 @@ describe('prometheus/prometheus.yml', () => {
     expect(out).toMatch(/SUCCESS/);
   });
 
-  it('scrapes the demo service (its own labels honoured), node-exporter and itself, at their compose ports', () => {
-    expect(jobs.map((j) => j.job_name).sort()).toEqual(['demo', 'node', 'prometheus']);
+  it("runs `vigil serve` with a configuration it accepts, against the stack's Prometheus", () => {
+    const args = parseArgs(vigilArgs(service('vigil-serve')), SERVE_FLAGS);
+    expect(args.positional).toEqual(['serve']);
+    const file = String(args.flags.get('config'));
+    const config = parseExporterConfig(fs.readFileSync(hostPath(service('vigil-serve'), file)!, 'utf8'), file);
+    expect(config.prometheus.url).toBe('http://prometheus:9090');
+    // The store lives on the service's own volume, so models survive a restart.
+    const volume = mounts(service('vigil-serve')).find((m) => config.storePath.startsWith(m.target + '/'));
+    expect(volume).toMatchObject({ bind: false, readOnly: false });
+    expect(Object.keys(asObj(compose.volumes, 'volumes'))).toContain(volume!.source);
+    // Its queries are the provisioned alert rules' (the same series, model and options).
+    const rules = asObj(readYaml(path.join(PROVISIONING, 'alerting/rules.yaml')), 'rules');
+    const ruleExprs = asList(rules.groups, 'groups').flatMap((g) =>
+      asList(asObj(g, 'group').rules, 'rules').flatMap((r) =>
+        asList(asObj(r, 'rule').data, 'data').map((d) => asObj(asObj(d, 'd').model, 'model').expr)
+      )
+    );
+    for (const q of config.queries) {
+      expect(ruleExprs).toContain(q.valid.query.expr);
+    }
+  });
+
+  it('scrapes the demo service (its own labels honoured), node-exporter, vigil serve and itself, at their compose ports', () => {
+    expect(jobs.map((j) => j.job_name).sort()).toEqual(['demo', 'node', 'prometheus', 'vigil-serve']);
+    const listen = String(parseArgs(vigilArgs(service('vigil-serve')), SERVE_FLAGS).flags.get('listen'));
+    expect(
+      jobs
+        .filter((j) => j.job_name === 'vigil-serve')
+        .flatMap((j) => asList(j.static_configs, 's').flatMap((c) => asList(asObj(c, 'c').targets, 't')))
+    ).toEqual([`vigil-serve:${listen.split(':')[1]}`]);
+    expect(jobs.find((j) => j.job_name === 'vigil-serve')!.honor_labels).toBe(true);
     const targets = (job: string) =>
       jobs
         .filter((j) => j.job_name === job)

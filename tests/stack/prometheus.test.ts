@@ -150,6 +150,7 @@ beforeAll(async () => {
 
   // prometheus, with the stack's config and its targets moved to local ports.
   const promPort = await freePort();
+  const servePort = await freePort();
   const config = YAML.parse(fs.readFileSync(path.join(ROOT, 'prometheus/prometheus.yml'), 'utf8')) as Record<
     string,
     unknown
@@ -158,6 +159,7 @@ beforeAll(async () => {
     'localhost:9090': `127.0.0.1:${promPort}`,
     'demo-metrics:9101': `127.0.0.1:${demoPort}`,
     'node-exporter:9100': `127.0.0.1:${await freePort()}`, // nothing listens: that target is simply down
+    'vigil-serve:9464': `127.0.0.1:${servePort}`,
   };
   asObj(config.global, 'global').scrape_interval = '1s';
   for (const job of asList(config.scrape_configs, 'scrape_configs')) {
@@ -182,6 +184,17 @@ beforeAll(async () => {
   ]);
   promUrl = `http://127.0.0.1:${promPort}`;
   await waitFor('prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
+
+  // vigil-serve, with the stack's own configuration pointed at this Prometheus and a local store.
+  const serveConfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'serve/vigil-serve.json'), 'utf8')) as {
+    prometheus: { url: string };
+    store: string;
+  };
+  serveConfig.prometheus.url = promUrl;
+  serveConfig.store = path.join(dir, 'vigil-serve.db');
+  const serveFile = path.join(dir, 'vigil-serve.json');
+  fs.writeFileSync(serveFile, JSON.stringify(serveConfig));
+  start(process.execPath, [BIN, 'serve', '--config', serveFile, '--listen', `127.0.0.1:${servePort}`]);
 }, 120_000);
 
 afterAll(async () => {
@@ -198,6 +211,33 @@ afterAll(async () => {
 });
 
 describe('the stack data path (CLI backfill + promtool + Prometheus + live demo server)', () => {
+  it("scrapes the scores `vigil serve` computes for the stack's queries, with no failed evaluation", async () => {
+    // The first evaluation trains both models (14 days at 1 m); Prometheus then scrapes every second.
+    const scored = await waitFor(
+      'vigil_score of both queries in Prometheus',
+      async () => {
+        const r = await promQuery(`query?query=${encodeURIComponent('count by (vigil_query) (vigil_score)')}`);
+        return r.length === 2 ? r : undefined;
+      },
+      90_000
+    );
+    expect(scored.map((r) => r.metric.vigil_query).sort()).toEqual(['checkout_latency_p95', 'checkout_memory']);
+    const score = await promQuery(`query?query=${encodeURIComponent('vigil_score{vigil_query="checkout_memory"}')}`);
+    expect(score[0].metric).toMatchObject({
+      vigil_metric: METRIC.memory,
+      job: 'checkout',
+      vigil_model: expect.any(String),
+    });
+    expect(Number(score[0].value![1])).toBeGreaterThanOrEqual(0);
+    const errors = await promQuery(`query?query=${encodeURIComponent('sum(vigil_serve_evaluation_errors_total)')}`);
+    expect(Number(errors[0].value![1])).toBe(0);
+    // The exporter's own health keeps the scrape job's label.
+    const health = await promQuery(`query?query=${encodeURIComponent('vigil_serve_series')}`);
+    expect(health.map((r) => r.metric.job)).toEqual(['vigil-serve', 'vigil-serve']);
+    const trained = await promQuery(`query?query=${encodeURIComponent('sum(vigil_serve_models_trained_total)')}`);
+    expect(Number(trained[0].value![1])).toBe(2);
+  });
+
   it('serves the backfilled history bit for bit, every sample of every demo series', async () => {
     const from = schedule.anchorMs - DAYS * 24 * HOUR;
     const to = schedule.anchorMs - STEP_MS;
