@@ -6,6 +6,7 @@ import { dailySignal, makeSeries } from '../seasonal/testSeries';
 import { allocScoreBuffers, type Model, type ModelOptions, type Series } from '../types';
 import { Rng } from '../random';
 import { BandSolver, EnsembleModel, fitEnsemble, IDLE_SHARE, idleFloor } from './ensemble';
+import { fitRoutine, MIN_DAYS, routineBin } from './routine';
 
 const STEP = 5 * 60_000;
 const PER_DAY = 288;
@@ -121,7 +122,8 @@ describe('ensemble model', () => {
   it('rejects what it cannot load', () => {
     const json = fit(resolveOptions()).toJSON();
     const member = (json.members as unknown[])[0];
-    expect(() => loadModel({ ...json, formatVersion: 2 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 3 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 0 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, members: [] })).toThrow(/members/);
     expect(() => loadModel({ ...json, members: 'x' })).toThrow(/members/);
     expect(() => loadModel({ ...json, weights: [1] })).toThrow(/weights/);
@@ -232,6 +234,101 @@ describe('idle floor', () => {
     expect(() => loadModel({ ...json, idle: { value: 0, tolerance: -1 } })).toThrow(/idle/);
     const { idle: _idle, ...old } = json;
     expect((loadModel(old) as EnsembleModel).idle).toBeNull();
+  });
+});
+
+describe('daily routine', () => {
+  // A CPU-like series with a nightly job: around 03:00 (jitter up to +-25 minutes) the value jumps
+  // from ~5 to ~60 for one point every day.
+  const days = 12;
+  const n = days * PER_DAY;
+  const train = 9 * PER_DAY;
+  const rng = new Rng(11);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = Date.UTC(2024, 0, 1) + i * STEP;
+    v[i] = 5 + rng.next();
+  }
+  const jobAt = (d: number) => d * PER_DAY + 36 + Math.round((rng.next() - 0.5) * 10);
+  for (let d = 0; d < days; d++) {
+    v[jobAt(d)] = 55 + 10 * rng.next();
+  }
+  const s: Series = { t, v };
+  const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+  const without = new EnsembleModel(model.options, model.training, model.members, model.weights, model.idle);
+
+  it('learns the nightly job, and only it, from the training window', () => {
+    const r = model.routine!;
+    expect(r).not.toBeNull();
+    const nBins = r.up.length;
+    const at3 = routineBin(Date.UTC(2024, 0, 1, 3), r.binMs, nBins);
+    const at15 = routineBin(Date.UTC(2024, 0, 1, 15), r.binMs, nBins);
+    expect(r.up[at3]).toBeGreaterThan(1);
+    expect(r.up[at15]).toBe(1);
+    // Nothing below the expected value is routine here.
+    expect(Array.from(r.down).every((x) => x === 1)).toBe(true);
+    // Too few days of history: no routine yet.
+    expect(fitEnsemble(head(s, (MIN_DAYS - 1) * PER_DAY), resolveOptions(), getDetector).routine).toBeNull();
+    // A series without a job has none.
+    expect(fitEnsemble(makeSeries(train, STEP, dailySignal, 1, 4), resolveOptions(), getDetector).routine).toBeNull();
+  });
+
+  it('keeps the routine-sized job in the band, pages on one far beyond it or at another time', () => {
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    model.score(s, a, train);
+    without.score(s, b, train);
+    for (let d = 9; d < days; d++) {
+      let i = d * PER_DAY + 20;
+      while (v[i] < 30) {
+        i++;
+      }
+      expect(b.score[i]).toBeGreaterThan(1);
+      expect(a.score[i]).toBeLessThan(1);
+      expect(a.upper[i]).toBeGreaterThan(v[i]);
+      // Its band edge scores exactly 1.
+      expect(scoreAt(model, withValue(s, i, a.upper[i]), i, train)).toBeCloseTo(1, 9);
+      // Three times the job's usual size is an incident even at 03:00.
+      expect(scoreAt(model, withValue(s, i, 200), i, train)).toBeGreaterThan(1);
+    }
+    // The job's size at 15:00 pages as it did without the routine.
+    const i = 10 * PER_DAY + 180;
+    expect(scoreAt(model, withValue(s, i, 60), i, train)).toBeGreaterThan(1);
+    expect(scoreAt(model, withValue(s, i, 60), i, train)).toBe(scoreAt(without, withValue(s, i, 60), i, train));
+  });
+
+  it('round-trips through JSON, loads version 1 models without one, rejects a malformed one', () => {
+    const again = loadModel(JSON.parse(JSON.stringify(model))) as EnsembleModel;
+    expect(again.routine).toEqual(model.routine);
+    const json = model.toJSON();
+    expect(json.formatVersion).toBe(2);
+    const { routine: _routine, ...old } = json;
+    expect((loadModel({ ...old, formatVersion: 1 }) as EnsembleModel).routine).toBeNull();
+    const r = json.routine as { binMs: number; up: number[]; down: number[] };
+    expect(() => loadModel({ ...json, routine: 3 })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, up: r.up.slice(1) } })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, down: r.down.map(() => 0.5) } })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, binMs: -1 } })).toThrow(/routine/);
+  });
+
+  it('needs the excursion on most days, within its tolerance of the same time', () => {
+    const tt = Float64Array.from({ length: 5 * PER_DAY }, (_, i) => i * STEP);
+    const vv = new Float64Array(tt.length);
+    const e = new Float64Array(tt.length);
+    const sc = new Float64Array(tt.length).fill(0.1);
+    // Out of band at 03:00 on two days of five: not routine.
+    sc[36] = 5;
+    sc[PER_DAY + 36] = 5;
+    vv.fill(1);
+    expect(fitRoutine(tt, vv, e, sc, STEP)).toBeNull();
+    // On three of five, up to 25 minutes apart: routine there, and not twelve hours away.
+    sc[2 * PER_DAY + 41] = 5;
+    const r = fitRoutine(tt, vv, e, sc, STEP)!;
+    expect(r.up[routineBin(36 * STEP, r.binMs, r.up.length)]).toBe(5);
+    expect(r.up[routineBin((36 + 144) * STEP, r.binMs, r.up.length)]).toBe(1);
+    // Hourly steps cannot place a job within half an hour.
+    expect(fitRoutine(tt, vv, e, sc, 3_600_000)).toBeNull();
   });
 });
 

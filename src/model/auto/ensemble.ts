@@ -2,7 +2,9 @@ import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { resolutionFloor } from '../calibration';
 import { readHeader, writeHeader } from '../serial';
+import { DAY_MS } from '../options';
 import { describeTraining } from '../training';
+import { fitRoutine, routineBin, type Routine } from './routine';
 import {
   allocScoreBuffers,
   type DetectorKind,
@@ -69,7 +71,8 @@ import {
  * also scores the dips just above the floor low and gains under a fifth as much on NAB.)
  */
 
-const FORMAT_VERSION = 1;
+/** 2: the daily routine (version 1 models load without one). */
+const FORMAT_VERSION = 2;
 
 /**
  * Share of training points at the minimum that makes it an idle floor. A fifth of the time is a
@@ -94,8 +97,23 @@ export class EnsembleModel implements Model {
     readonly members: readonly Model[],
     weights: ArrayLike<number>,
     /** The series' idle floor (see the module doc), or null when it has none. */
-    readonly idle: IdleFloor | null = null
+    readonly idle: IdleFloor | null = null,
+    /** Its daily routine excursions (see routine.ts), or null when it has none. */
+    readonly routine: Routine | null = null
   ) {
+    if (routine) {
+      const nBins = routine.up.length;
+      if (
+        !(routine.binMs > 0) ||
+        nBins === 0 ||
+        routine.down.length !== nBins ||
+        nBins * routine.binMs > DAY_MS ||
+        !everyAtLeastOne(routine.up) ||
+        !everyAtLeastOne(routine.down)
+      ) {
+        throw new ModelError('ensemble routine must be one level >= 1 per time-of-day bin on each side');
+      }
+    }
     if (idle && !(Number.isFinite(idle.value) && idle.tolerance >= 0 && Number.isFinite(idle.tolerance))) {
       throw new ModelError('ensemble idle floor must be a finite value with a finite non-negative tolerance');
     }
@@ -133,6 +151,8 @@ export class EnsembleModel implements Model {
     const solver = new BandSolver(K);
     const { direction, minAbsDeviation, minRelDeviation } = this.options;
     const v = series.v;
+    const routine = this.routine;
+    const nBins = routine ? routine.up.length : 0;
     for (let i = from; i < n; i++) {
       solver.reset();
       for (let k = 0; k < K; k++) {
@@ -147,9 +167,18 @@ export class EnsembleModel implements Model {
         continue;
       }
       const e = solver.argmin();
+      // At a time of day with a routine excursion, that side's band is drawn where the score
+      // reaches the routine's level, and scores are relative to it (see routine.ts).
+      let levelUp = 1;
+      let levelDown = 1;
+      if (routine) {
+        const b = routineBin(series.t[i], routine.binMs, nBins);
+        levelUp = routine.up[b];
+        levelDown = routine.down[b];
+      }
       // The unscored side is drawn as for 'both', as the single detectors draw it.
-      let upper = solver.upperEdge(e, direction === 'above' ? UP : BOTH);
-      let lower = solver.lowerEdge(e, direction === 'below' ? DOWN : BOTH);
+      let upper = solver.upperEdge(e, direction === 'above' ? UP : BOTH, levelUp);
+      let lower = solver.lowerEdge(e, direction === 'below' ? DOWN : BOTH, levelDown);
       const floor = Math.max(minAbsDeviation, minRelDeviation * Math.abs(e), TINY * (1 + Math.abs(e)));
       if (upper < e + floor) {
         upper = e + floor;
@@ -168,7 +197,7 @@ export class EnsembleModel implements Model {
       const which = direction === 'above' ? UP : direction === 'below' ? DOWN : BOTH;
       const idle = this.idle;
       const atFloor = idle !== null && Math.abs(x - idle.value) <= idle.tolerance;
-      let s = solver.value(x, atFloor ? which & UP : which);
+      let s = solver.value(x, atFloor ? which & UP : which) / (x > e ? levelUp : levelDown);
       const d = Math.abs(x - e);
       if (d < floor && s > d / floor) {
         s = d / floor;
@@ -182,13 +211,20 @@ export class EnsembleModel implements Model {
       ...writeHeader(this, FORMAT_VERSION),
       weights: Array.from(this.weights),
       idle: this.idle,
+      routine: this.routine && {
+        binMs: this.routine.binMs,
+        up: Array.from(this.routine.up),
+        down: Array.from(this.routine.down),
+      },
       members: this.members.map((m) => m.toJSON()),
     };
   }
 
   /** Restores an ensemble; `loadMember` restores each embedded member (the registry's loadModel). */
   static load(json: unknown, loadMember: (json: unknown) => Model): EnsembleModel {
-    const m = readHeader(json, 'ensemble', FORMAT_VERSION);
+    // Version 1 (saved before the daily routine existed) has none and scores as it did.
+    const saved = json && typeof json === 'object' ? (json as { formatVersion?: unknown }).formatVersion : undefined;
+    const m = readHeader(json, 'ensemble', saved === 1 ? 1 : FORMAT_VERSION);
     const members = m.members;
     if (!Array.isArray(members) || members.length === 0 || members.length > MAX_MEMBERS) {
       throw new ModelError(`ensemble model members must be an array of 1 to ${MAX_MEMBERS} models`);
@@ -218,7 +254,25 @@ export class EnsembleModel implements Model {
       }
       floor = { value: o.value, tolerance: o.tolerance };
     }
-    return new EnsembleModel(m.options, m.training, loaded, weights as number[], floor);
+    let routine: Routine | null = null;
+    if (m.routine !== undefined && m.routine !== null) {
+      const o = m.routine as { binMs?: unknown; up?: unknown; down?: unknown };
+      if (
+        typeof o !== 'object' ||
+        typeof o.binMs !== 'number' ||
+        !Array.isArray(o.up) ||
+        !Array.isArray(o.down) ||
+        [...o.up, ...o.down].some((x) => typeof x !== 'number')
+      ) {
+        throw new ModelError('ensemble model routine must be null or {binMs, up, down}');
+      }
+      routine = {
+        binMs: o.binMs,
+        up: Float64Array.from(o.up as number[]),
+        down: Float64Array.from(o.down as number[]),
+      };
+    }
+    return new EnsembleModel(m.options, m.training, loaded, weights as number[], floor, routine);
   }
 }
 
@@ -315,13 +369,13 @@ export class BandSolver {
   }
 
   /**
-   * Largest x >= start with value(x) <= 1 (value is nondecreasing right of start); start itself if
-   * value(start) > 1 already (an empty band collapses there).
+   * Largest x >= start with value(x) <= level (value is nondecreasing right of start); start itself
+   * if value(start) > level already (an empty band collapses there).
    */
-  upperEdge(start: number, which: number): number {
+  upperEdge(start: number, which: number, level = 1): number {
     let x0 = start;
     let f0 = this.value(x0, which);
-    if (f0 >= 1) {
+    if (f0 >= level) {
       return x0;
     }
     for (let p = 0; p < this.count; p++) {
@@ -330,8 +384,8 @@ export class BandSolver {
         continue;
       }
       const f1 = this.value(x1, which);
-      if (f1 >= 1) {
-        return x0 + ((1 - f0) * (x1 - x0)) / (f1 - f0);
+      if (f1 >= level) {
+        return x0 + ((level - f0) * (x1 - x0)) / (f1 - f0);
       }
       x0 = x1;
       f0 = f1;
@@ -344,14 +398,14 @@ export class BandSolver {
       }
     }
     slope /= this.weightSum;
-    return slope > 0 ? x0 + (1 - f0) / slope : Infinity;
+    return slope > 0 ? x0 + (level - f0) / slope : Infinity;
   }
 
-  /** Smallest x <= start with value(x) <= 1, mirrored from upperEdge. */
-  lowerEdge(start: number, which: number): number {
+  /** Smallest x <= start with value(x) <= level, mirrored from upperEdge. */
+  lowerEdge(start: number, which: number, level = 1): number {
     let x0 = start;
     let f0 = this.value(x0, which);
-    if (f0 >= 1) {
+    if (f0 >= level) {
       return x0;
     }
     for (let p = this.count - 1; p >= 0; p--) {
@@ -360,8 +414,8 @@ export class BandSolver {
         continue;
       }
       const f1 = this.value(x1, which);
-      if (f1 >= 1) {
-        return x0 - ((1 - f0) * (x0 - x1)) / (f1 - f0);
+      if (f1 >= level) {
+        return x0 - ((level - f0) * (x0 - x1)) / (f1 - f0);
       }
       x0 = x1;
       f0 = f1;
@@ -373,7 +427,7 @@ export class BandSolver {
       }
     }
     slope /= this.weightSum;
-    return slope > 0 ? x0 - (1 - f0) / slope : -Infinity;
+    return slope > 0 ? x0 - (level - f0) / slope : -Infinity;
   }
 }
 
@@ -400,13 +454,15 @@ export function fitEnsemble(
     ready = spec;
   }
   const members = ready.map((m) => resolve(m.kind).fit(series, options));
-  return new EnsembleModel(
-    options,
-    training,
-    members,
-    ready.map((m) => m.weight),
-    idleFloor(series.v)
-  );
+  const weights = ready.map((m) => m.weight);
+  const idle = idleFloor(series.v);
+  const plain = new EnsembleModel(options, training, members, weights, idle);
+  // The daily routine is learnt from the model's own scores on its training window (in-sample:
+  // causal, the window is all before the points it will score).
+  const inSample = allocScoreBuffers(series.t.length);
+  plain.score(series, inSample);
+  const routine = fitRoutine(series.t, series.v, inSample.expected, inSample.score, training.stepMs);
+  return routine ? new EnsembleModel(options, training, members, weights, idle, routine) : plain;
 }
 
 /** A value the series rests at, give or take `tolerance` (see the module doc). */
@@ -468,4 +524,13 @@ export function makeEnsembleDetector(
     fit: (series, options) => fitEnsemble(series, options, resolve),
     load: (json) => EnsembleModel.load(json, loadMember),
   };
+}
+
+function everyAtLeastOne(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] >= 1) || !Number.isFinite(a[i])) {
+      return false;
+    }
+  }
+  return true;
 }
