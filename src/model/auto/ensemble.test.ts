@@ -26,8 +26,33 @@ function scoreAt(model: Model, s: Series, i: number, from: number): number {
 }
 
 describe('ensemble band solver', () => {
-  it('solves the piecewise-linear mean exactly and puts expected at its minimum', () => {
+  it('solves the quadratic mean exactly and puts expected at its minimum', () => {
     const b = new BandSolver(2);
+    b.add(0, -2, 2, 1);
+    b.add(1, -1, 3, 1);
+    // Both slopes are 1/2: s^2 = ((x/2)^2 + ((x-1)/2)^2) / 2, smallest at x = 0.5 where s = 1/4.
+    expect(b.argmin()).toBeCloseTo(0.5, 12);
+    expect(b.value(0.5, 3)).toBeCloseTo(0.25, 12);
+    // s = 1 where x^2 + (x-1)^2 = 8: x = (1 +- sqrt(15)) / 2.
+    const root = Math.sqrt(15);
+    expect(b.upperEdge(0.5, 3)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.lowerEdge(0.5, 3)).toBeCloseTo((1 - root) / 2, 12);
+    // One-sided: only the 'above' pieces, which alone rise right of the expected values.
+    expect(b.upperEdge(0.5, 1)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.upperEdge(-5, 1)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.value((1 + root) / 2, 3)).toBeCloseTo(1, 12);
+    // Another level: s = 2 where x^2 + (x-1)^2 = 32.
+    expect(b.upperEdge(0.5, 3, 2)).toBeCloseTo((1 + Math.sqrt(63)) / 2, 12);
+    expect(b.lowerEdge(0.5, 3, 2)).toBeCloseTo((1 - Math.sqrt(63)) / 2, 12);
+    // One member far out on its own side counts by its share of the square: 3 alone gives 3/sqrt(2).
+    const c = new BandSolver(2);
+    c.add(0, -1, 1, 1);
+    c.add(0, -10, 10, 1);
+    expect(c.value(3, 3)).toBeCloseTo(Math.sqrt((9 + 0.09) / 2), 12);
+  });
+
+  it('solves the arithmetic mean of format version 1 models exactly', () => {
+    const b = new BandSolver(2, false);
     b.add(0, -2, 2, 1);
     b.add(1, -1, 3, 1);
     // Between the two expected values s = (x/2 + (1-x)/2)/2 = 0.25: flat, expected mid-segment.
@@ -36,10 +61,25 @@ describe('ensemble band solver', () => {
     // Right of 1: s = (x/2 + (x-1)/2)/2 = 1 at x = 2.5; left of 0: (-x/2 + (1-x)/2)/2 = 1 at x = -1.5.
     expect(b.upperEdge(0.5, 3)).toBeCloseTo(2.5, 12);
     expect(b.lowerEdge(0.5, 3)).toBeCloseTo(-1.5, 12);
-    // One-sided: only the 'above' pieces, which alone rise right of the larger expected value.
     expect(b.upperEdge(0.5, 1)).toBeCloseTo(2.5, 12);
     expect(b.upperEdge(-5, 1)).toBeCloseTo(2.5, 12);
     expect(b.value(2.5, 3)).toBeCloseTo(1, 12);
+    expect(b.upperEdge(0.5, 3, 2)).toBeCloseTo(4.5, 12);
+    // Between the members the down piece of the right one falls as x rises: (x/2 + (3-x)/4)/2.
+    const c = new BandSolver(2, false);
+    c.add(0, -1, 2, 1);
+    c.add(3, -1, 4, 1);
+    expect(c.upperEdge(0, 3, 0.6)).toBeCloseTo(1.8, 12);
+    // Beyond 3 both rise: (x/2 + (x-3))/2 = 1 at x = 10/3.
+    expect(c.upperEdge(0, 3, 1)).toBeCloseTo(10 / 3, 12);
+  });
+
+  it('puts expected where the narrower band pulls it', () => {
+    const b = new BandSolver(2);
+    b.add(0, -1, 1, 1);
+    b.add(10, 0, 20, 1);
+    // s^2 ~ x^2 + ((x-10)/10)^2: minimum at 10/101.
+    expect(b.argmin()).toBeCloseTo(10 / 101, 12);
   });
 
   it('collapses the band when no value is normal to all members', () => {
@@ -117,6 +157,45 @@ describe('ensemble model', () => {
     for (const key of ['expected', 'lower', 'upper', 'score'] as const) {
       expect(Array.from(b[key])).toEqual(Array.from(a[key]));
     }
+  });
+
+  it('loads a format version 1 model, which keeps the arithmetic mean and saves as version 1', () => {
+    const model = fit(resolveOptions());
+    const { routine: _routine, ...json } = model.toJSON();
+    const old = loadModel({ ...json, formatVersion: 1 }) as EnsembleModel;
+    expect(old.combine).toBe('mean');
+    expect(model.combine).toBe('quadratic');
+    expect(old.toJSON().formatVersion).toBe(1);
+    expect((loadModel(JSON.parse(JSON.stringify(old))) as EnsembleModel).combine).toBe('mean');
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    old.score(s, a, train);
+    model.score(s, b, train);
+    // Same members, same bands: each point's two scores are the arithmetic and quadratic means.
+    let differ = 0;
+    for (let i = train; i < n; i++) {
+      if (a.score[i] > 0.05) {
+        expect(b.score[i]).toBeGreaterThanOrEqual(a.score[i] * (1 - 1e-9));
+        differ += b.score[i] > a.score[i] * 1.01 ? 1 : 0;
+      }
+    }
+    expect(differ).toBeGreaterThan(0);
+    expect(
+      () =>
+        new EnsembleModel(
+          old.options,
+          old.training,
+          old.members,
+          old.weights,
+          null,
+          {
+            binMs: 3_600_000,
+            up: new Float64Array(24).fill(1),
+            down: new Float64Array(24).fill(1),
+          },
+          'mean'
+        )
+    ).toThrow(/quadratic/);
   });
 
   it('rejects what it cannot load', () => {
