@@ -21,7 +21,7 @@ for (const h of hours) {
     row.push(v.normalised.toFixed(1));
   }
   cells.push(`${h}h ${row.join('/')}`);
-  if (process.env.PERFILE && h === 6) {
+  if (process.env.PERFILE && h === Number(process.env.PH ?? 6)) {
     for (const pf of p.standard.perFile) {
       console.log(`${pf.raw.toFixed(2).padStart(6)} tp=${pf.tp} fn=${pf.fn} fp=${String(pf.fp).padEnd(3)} ${pf.name}`);
     }

@@ -6,7 +6,11 @@ import { resolveOptions } from '../../src/model/options';
 
 const files = loadNabCorpusDir(process.env.VIGIL_NAB_DIR ?? '/work/shared/data/nab-dev');
 const level = Number(process.env.LEVEL ?? 1);
-const ev = evaluateCorpus(files, { model: 'auto', options: resolveOptions(), refitEveryMs: 6 * 3600e3 });
+const ev = evaluateCorpus(files, {
+  model: 'auto',
+  options: resolveOptions(),
+  refitEveryMs: Number(process.env.REFIT_H ?? 6) * 3600e3,
+});
 for (const f of ev.files) {
   let c = 0;
   for (let i = probationLength(f.scores.length); i < f.scores.length; i++) {
