@@ -6,6 +6,7 @@ import { dailySignal, makeSeries } from '../seasonal/testSeries';
 import { allocScoreBuffers, type Model, type ModelOptions, type Series } from '../types';
 import { Rng } from '../random';
 import { BandSolver, EnsembleModel, fitEnsemble, IDLE_SHARE, idleFloor } from './ensemble';
+import { fitRoutine, MIN_DAYS, routineBin } from './routine';
 
 const STEP = 5 * 60_000;
 const PER_DAY = 288;
@@ -25,8 +26,33 @@ function scoreAt(model: Model, s: Series, i: number, from: number): number {
 }
 
 describe('ensemble band solver', () => {
-  it('solves the piecewise-linear mean exactly and puts expected at its minimum', () => {
+  it('solves the quadratic mean exactly and puts expected at its minimum', () => {
     const b = new BandSolver(2);
+    b.add(0, -2, 2, 1);
+    b.add(1, -1, 3, 1);
+    // Both slopes are 1/2: s^2 = ((x/2)^2 + ((x-1)/2)^2) / 2, smallest at x = 0.5 where s = 1/4.
+    expect(b.argmin()).toBeCloseTo(0.5, 12);
+    expect(b.value(0.5, 3)).toBeCloseTo(0.25, 12);
+    // s = 1 where x^2 + (x-1)^2 = 8: x = (1 +- sqrt(15)) / 2.
+    const root = Math.sqrt(15);
+    expect(b.upperEdge(0.5, 3)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.lowerEdge(0.5, 3)).toBeCloseTo((1 - root) / 2, 12);
+    // One-sided: only the 'above' pieces, which alone rise right of the expected values.
+    expect(b.upperEdge(0.5, 1)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.upperEdge(-5, 1)).toBeCloseTo((1 + root) / 2, 12);
+    expect(b.value((1 + root) / 2, 3)).toBeCloseTo(1, 12);
+    // Another level: s = 2 where x^2 + (x-1)^2 = 32.
+    expect(b.upperEdge(0.5, 3, 2)).toBeCloseTo((1 + Math.sqrt(63)) / 2, 12);
+    expect(b.lowerEdge(0.5, 3, 2)).toBeCloseTo((1 - Math.sqrt(63)) / 2, 12);
+    // One member far out on its own side counts by its share of the square: 3 alone gives 3/sqrt(2).
+    const c = new BandSolver(2);
+    c.add(0, -1, 1, 1);
+    c.add(0, -10, 10, 1);
+    expect(c.value(3, 3)).toBeCloseTo(Math.sqrt((9 + 0.09) / 2), 12);
+  });
+
+  it('solves the arithmetic mean of format version 1 models exactly', () => {
+    const b = new BandSolver(2, false);
     b.add(0, -2, 2, 1);
     b.add(1, -1, 3, 1);
     // Between the two expected values s = (x/2 + (1-x)/2)/2 = 0.25: flat, expected mid-segment.
@@ -35,10 +61,25 @@ describe('ensemble band solver', () => {
     // Right of 1: s = (x/2 + (x-1)/2)/2 = 1 at x = 2.5; left of 0: (-x/2 + (1-x)/2)/2 = 1 at x = -1.5.
     expect(b.upperEdge(0.5, 3)).toBeCloseTo(2.5, 12);
     expect(b.lowerEdge(0.5, 3)).toBeCloseTo(-1.5, 12);
-    // One-sided: only the 'above' pieces, which alone rise right of the larger expected value.
     expect(b.upperEdge(0.5, 1)).toBeCloseTo(2.5, 12);
     expect(b.upperEdge(-5, 1)).toBeCloseTo(2.5, 12);
     expect(b.value(2.5, 3)).toBeCloseTo(1, 12);
+    expect(b.upperEdge(0.5, 3, 2)).toBeCloseTo(4.5, 12);
+    // Between the members the down piece of the right one falls as x rises: (x/2 + (3-x)/4)/2.
+    const c = new BandSolver(2, false);
+    c.add(0, -1, 2, 1);
+    c.add(3, -1, 4, 1);
+    expect(c.upperEdge(0, 3, 0.6)).toBeCloseTo(1.8, 12);
+    // Beyond 3 both rise: (x/2 + (x-3))/2 = 1 at x = 10/3.
+    expect(c.upperEdge(0, 3, 1)).toBeCloseTo(10 / 3, 12);
+  });
+
+  it('puts expected where the narrower band pulls it', () => {
+    const b = new BandSolver(2);
+    b.add(0, -1, 1, 1);
+    b.add(10, 0, 20, 1);
+    // s^2 ~ x^2 + ((x-10)/10)^2: minimum at 10/101.
+    expect(b.argmin()).toBeCloseTo(10 / 101, 12);
   });
 
   it('collapses the band when no value is normal to all members', () => {
@@ -118,10 +159,50 @@ describe('ensemble model', () => {
     }
   });
 
+  it('loads a format version 1 model, which keeps the arithmetic mean and saves as version 1', () => {
+    const model = fit(resolveOptions());
+    const { routine: _routine, ...json } = model.toJSON();
+    const old = loadModel({ ...json, formatVersion: 1 }) as EnsembleModel;
+    expect(old.combine).toBe('mean');
+    expect(model.combine).toBe('quadratic');
+    expect(old.toJSON().formatVersion).toBe(1);
+    expect((loadModel(JSON.parse(JSON.stringify(old))) as EnsembleModel).combine).toBe('mean');
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    old.score(s, a, train);
+    model.score(s, b, train);
+    // Same members, same bands: each point's two scores are the arithmetic and quadratic means.
+    let differ = 0;
+    for (let i = train; i < n; i++) {
+      if (a.score[i] > 0.05) {
+        expect(b.score[i]).toBeGreaterThanOrEqual(a.score[i] * (1 - 1e-9));
+        differ += b.score[i] > a.score[i] * 1.01 ? 1 : 0;
+      }
+    }
+    expect(differ).toBeGreaterThan(0);
+    expect(
+      () =>
+        new EnsembleModel(
+          old.options,
+          old.training,
+          old.members,
+          old.weights,
+          null,
+          {
+            binMs: 3_600_000,
+            up: new Float64Array(24).fill(1),
+            down: new Float64Array(24).fill(1),
+          },
+          'mean'
+        )
+    ).toThrow(/quadratic/);
+  });
+
   it('rejects what it cannot load', () => {
     const json = fit(resolveOptions()).toJSON();
     const member = (json.members as unknown[])[0];
-    expect(() => loadModel({ ...json, formatVersion: 2 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 3 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 0 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, members: [] })).toThrow(/members/);
     expect(() => loadModel({ ...json, members: 'x' })).toThrow(/members/);
     expect(() => loadModel({ ...json, weights: [1] })).toThrow(/weights/);
@@ -232,6 +313,101 @@ describe('idle floor', () => {
     expect(() => loadModel({ ...json, idle: { value: 0, tolerance: -1 } })).toThrow(/idle/);
     const { idle: _idle, ...old } = json;
     expect((loadModel(old) as EnsembleModel).idle).toBeNull();
+  });
+});
+
+describe('daily routine', () => {
+  // A CPU-like series with a nightly job: around 03:00 (jitter up to +-25 minutes) the value jumps
+  // from ~5 to ~60 for one point every day.
+  const days = 12;
+  const n = days * PER_DAY;
+  const train = 9 * PER_DAY;
+  const rng = new Rng(11);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t[i] = Date.UTC(2024, 0, 1) + i * STEP;
+    v[i] = 5 + rng.next();
+  }
+  const jobAt = (d: number) => d * PER_DAY + 36 + Math.round((rng.next() - 0.5) * 10);
+  for (let d = 0; d < days; d++) {
+    v[jobAt(d)] = 55 + 10 * rng.next();
+  }
+  const s: Series = { t, v };
+  const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+  const without = new EnsembleModel(model.options, model.training, model.members, model.weights, model.idle);
+
+  it('learns the nightly job, and only it, from the training window', () => {
+    const r = model.routine!;
+    expect(r).not.toBeNull();
+    const nBins = r.up.length;
+    const at3 = routineBin(Date.UTC(2024, 0, 1, 3), r.binMs, nBins);
+    const at15 = routineBin(Date.UTC(2024, 0, 1, 15), r.binMs, nBins);
+    expect(r.up[at3]).toBeGreaterThan(1);
+    expect(r.up[at15]).toBe(1);
+    // Nothing below the expected value is routine here.
+    expect(Array.from(r.down).every((x) => x === 1)).toBe(true);
+    // Too few days of history: no routine yet.
+    expect(fitEnsemble(head(s, (MIN_DAYS - 1) * PER_DAY), resolveOptions(), getDetector).routine).toBeNull();
+    // A series without a job has none.
+    expect(fitEnsemble(makeSeries(train, STEP, dailySignal, 1, 4), resolveOptions(), getDetector).routine).toBeNull();
+  });
+
+  it('keeps the routine-sized job in the band, pages on one far beyond it or at another time', () => {
+    const a = allocScoreBuffers(n);
+    const b = allocScoreBuffers(n);
+    model.score(s, a, train);
+    without.score(s, b, train);
+    for (let d = 9; d < days; d++) {
+      let i = d * PER_DAY + 20;
+      while (v[i] < 30) {
+        i++;
+      }
+      expect(b.score[i]).toBeGreaterThan(1);
+      expect(a.score[i]).toBeLessThan(1);
+      expect(a.upper[i]).toBeGreaterThan(v[i]);
+      // Its band edge scores exactly 1.
+      expect(scoreAt(model, withValue(s, i, a.upper[i]), i, train)).toBeCloseTo(1, 9);
+      // Three times the job's usual size is an incident even at 03:00.
+      expect(scoreAt(model, withValue(s, i, 200), i, train)).toBeGreaterThan(1);
+    }
+    // The job's size at 15:00 pages as it did without the routine.
+    const i = 10 * PER_DAY + 180;
+    expect(scoreAt(model, withValue(s, i, 60), i, train)).toBeGreaterThan(1);
+    expect(scoreAt(model, withValue(s, i, 60), i, train)).toBe(scoreAt(without, withValue(s, i, 60), i, train));
+  });
+
+  it('round-trips through JSON, loads version 1 models without one, rejects a malformed one', () => {
+    const again = loadModel(JSON.parse(JSON.stringify(model))) as EnsembleModel;
+    expect(again.routine).toEqual(model.routine);
+    const json = model.toJSON();
+    expect(json.formatVersion).toBe(2);
+    const { routine: _routine, ...old } = json;
+    expect((loadModel({ ...old, formatVersion: 1 }) as EnsembleModel).routine).toBeNull();
+    const r = json.routine as { binMs: number; up: number[]; down: number[] };
+    expect(() => loadModel({ ...json, routine: 3 })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, up: r.up.slice(1) } })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, down: r.down.map(() => 0.5) } })).toThrow(/routine/);
+    expect(() => loadModel({ ...json, routine: { ...r, binMs: -1 } })).toThrow(/routine/);
+  });
+
+  it('needs the excursion on most days, within its tolerance of the same time', () => {
+    const tt = Float64Array.from({ length: 5 * PER_DAY }, (_, i) => i * STEP);
+    const vv = new Float64Array(tt.length);
+    const e = new Float64Array(tt.length);
+    const sc = new Float64Array(tt.length).fill(0.1);
+    // Out of band at 03:00 on two days of five: not routine.
+    sc[36] = 5;
+    sc[PER_DAY + 36] = 5;
+    vv.fill(1);
+    expect(fitRoutine(tt, vv, e, sc, STEP)).toBeNull();
+    // On three of five, up to 25 minutes apart: routine there, and not twelve hours away.
+    sc[2 * PER_DAY + 41] = 5;
+    const r = fitRoutine(tt, vv, e, sc, STEP)!;
+    expect(r.up[routineBin(36 * STEP, r.binMs, r.up.length)]).toBe(5);
+    expect(r.up[routineBin((36 + 144) * STEP, r.binMs, r.up.length)]).toBe(1);
+    // Hourly steps cannot place a job within half an hour.
+    expect(fitRoutine(tt, vv, e, sc, 3_600_000)).toBeNull();
   });
 });
 
