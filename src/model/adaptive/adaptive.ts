@@ -139,19 +139,14 @@ export class AdaptiveModel implements Model {
       // minimum deviation (its cap, below).
       const floor = Math.max(minDev, minRel * Math.abs(e), p.bandFloor);
       const cnt = f.zCountNow;
-      // The point view's own half-widths, and how far the sustained view may lift a point's score
-      // above its point score (see below): the edges never move in past 1/lift of the point band.
-      const upPoint = out.upper[i] - e;
-      const loPoint = e - out.lower[i];
-      const lift = p.meanWindow;
       if (o.direction !== 'below') {
-        const r1 = Math.max(s * (cnt * p.mUpper - f.zOthers), floor, upPoint / lift);
+        const r1 = Math.max(s * (cnt * p.mUpper - f.zOthers), floor);
         if (e + r1 < out.upper[i]) {
           out.upper[i] = e + r1;
         }
       }
       if (o.direction !== 'above') {
-        const r1 = Math.max(s * (cnt * p.mLower + f.zOthers), floor, loPoint / lift);
+        const r1 = Math.max(s * (cnt * p.mLower + f.zOthers), floor);
         if (e - r1 > out.lower[i]) {
           out.lower[i] = e - r1;
         }
@@ -169,24 +164,9 @@ export class AdaptiveModel implements Model {
       }
       // Only when the point itself deviates on the same side, and never above 1 for a deviation
       // under the user's minimum: the minimum-deviation options bind both views.
-      //
-      // And at most `lift` (meanWindow) times the point's own score: the rolling mean is over
-      // meanWindow points, so a point must carry at least its share of it, 1/meanWindow of its
-      // band, to page through it. Why: a value that is back at (or within a hair of) its expected
-      // value is over the incident, and must not page for the deviation of the points before it.
-      // Without this the sustained view's edge collapses onto the minimum width right after a
-      // sustained deviation, and a consumer reading the band linearly (the ensemble) saw scores
-      // of 60-120 for points the member itself scored near 1. Measured on NAB (auto, mean of three
-      // refit schedules, standard / low FP / low FN): no cap 57.35 / 41.02 / 65.09; lift 12
-      // 58.65 / 43.70 / 65.95 (4: 53.76 / 41.01 / 60.22, 8: 59.15 / 44.29 / 66.29,
-      // 32: 58.14 / 42.58 / 65.61).
       const r = x - e;
       if (sustained > 0 && r * m > 0) {
-        let capped = floor > 0 ? Math.min(sustained, Math.abs(r) / floor) : sustained;
-        const pointScore = r > 0 ? r / upPoint : -r / loPoint;
-        if (capped > lift * pointScore) {
-          capped = lift * pointScore;
-        }
+        const capped = floor > 0 ? Math.min(sustained, Math.abs(r) / floor) : sustained;
         if (capped > out.score[i]) {
           out.score[i] = capped;
         }
