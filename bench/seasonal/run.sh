@@ -3,6 +3,8 @@
 # statsmodels peer (bench/.venv; created here if missing) and @bsull/augurs MSTL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The Node 24 that `npm ci` installs, not whatever node is first on PATH (Node 20 is past its end of life).
+export PATH="$PWD/node_modules/.bin:$PATH"
 if [ ! -x bench/.venv/bin/python ] && [ "${SKIP_PEER:-0}" != 1 ]; then
   python3 -m venv bench/.venv
 fi
