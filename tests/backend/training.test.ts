@@ -267,9 +267,19 @@ describe('scheduled retraining', () => {
       tickMs: 1000,
     });
     const instance = handlers.instances().find((i) => i.uid === UID)!;
+    const fetches = jest.spyOn(instance.prometheus, 'queryRange');
     const report = await scheduler.sweep(instance);
     // a, b and "gone" have their query; the bare key has not.
     expect(report).toEqual({ due: 4, saved: 2, failed: 1, skipped: 1 });
+    // a and b are two series of one panel query: one fetch serves both; "gone" has its own window.
+    expect(fetches.mock.calls.map(([expr, from, to]) => [expr, (to - from) / DAY_MS])).toEqual(
+      expect.arrayContaining([
+        ['vigil_load', 2 - 1 / 1440],
+        ['vigil_load', 1 - 1 / 1440],
+      ])
+    );
+    expect(fetches).toHaveBeenCalledTimes(2);
+    fetches.mockRestore();
 
     const after = await call<ModelAnswer>('GET', `models/${enc(key)}`);
     expect(after.json.latestVersion).toBe(before.json.latestVersion + 1);

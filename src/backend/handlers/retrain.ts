@@ -14,7 +14,9 @@ import { datasourcePrefix } from '../../store';
 import type { Logger } from '../log';
 import { mapLimit } from '../../service/pool';
 import type { Instance } from './settings';
-import { keyInputOf, NotRetrainableError } from './train';
+import type { KeyInput } from '../../service/seriesModels';
+import { SharedRangeFetch } from './sharedFetch';
+import { keyInputOf, NotRetrainableError, trainingRange } from './train';
 import { submitTraining, type TrainingServices } from './trainRoutes';
 
 export interface RetrainOptions {
@@ -127,34 +129,53 @@ export class RetrainScheduler {
       }
     }
     report.due = due.length;
-    await mapLimit(due, this.concurrency, async ({ key, parts }) => {
-      if (this.stopped) {
-        return;
-      }
-      let k;
+    const trainable: Array<{ key: string; k: KeyInput }> = [];
+    for (const { key, parts } of due) {
       try {
-        k = keyInputOf(key, parts);
+        trainable.push({ key, k: keyInputOf(key, parts) });
       } catch (e) {
-        if (e instanceof NotRetrainableError) {
-          report.skipped++;
-          this.logger?.debug('not retraining a model stored without its query', { key, reason: e.message });
+        if (!(e instanceof NotRetrainableError)) {
+          throw e;
+        }
+        report.skipped++;
+        this.logger?.debug('not retraining a model stored without its query', { key, reason: e.message });
+      }
+    }
+    // Every key trains on data up to the same moment, so the keys of one query ask for the same
+    // range and share one fetch; grouped, so a query's answer is not held while others train.
+    const untilMs = (this.training.dataNow ?? Date.now)();
+    const shared = new SharedRangeFetch(instance.prometheus);
+    const rangeOf = (k: KeyInput) => ({ ...trainingRange(k, {}, untilMs), stepMs: k.stepMs, expr: k.expr });
+    const groupOf = (k: KeyInput) => {
+      const r = rangeOf(k);
+      return `${r.expr}\u0000${r.stepMs}\u0000${r.startMs}`;
+    };
+    trainable.sort((a, b) => (groupOf(a.k) < groupOf(b.k) ? -1 : groupOf(a.k) > groupOf(b.k) ? 1 : 0));
+    for (const { k } of trainable) {
+      const r = rangeOf(k);
+      shared.expect(r.expr, r.startMs, r.endMs, r.stepMs);
+    }
+    try {
+      await mapLimit(trainable, this.concurrency, async ({ key, k }) => {
+        if (this.stopped) {
           return;
         }
-        throw e;
-      }
-      let job;
-      try {
-        job = submitTraining(this.training, instance, key, k, {}, 'schedule').job;
-      } catch {
-        return; // The registry is closing.
-      }
-      const finished = await this.training.jobs.wait(instance.uid, job.id);
-      if (finished?.state === 'done') {
-        report.saved++;
-      } else {
-        report.failed++;
-      }
-    });
+        let job;
+        try {
+          job = submitTraining(this.training, instance, key, k, { untilMs, fetch: shared.fetch }, 'schedule').job;
+        } catch {
+          return; // The registry is closing.
+        }
+        const finished = await this.training.jobs.wait(instance.uid, job.id);
+        if (finished?.state === 'done') {
+          report.saved++;
+        } else {
+          report.failed++;
+        }
+      });
+    } finally {
+      shared.close();
+    }
     if (report.due > 0) {
       this.logger?.info('scheduled retraining', {
         datasource: instance.uid,

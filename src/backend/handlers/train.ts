@@ -4,6 +4,7 @@
 // panel query trains (models.ts trainAndSave), so a retrained model scores like a panel-trained one.
 
 import { isModelKind, resolveOptions, type ModelOptions } from '../../model';
+import type { RangeResult } from '../../prometheus/client';
 import { PrometheusError } from '../../prometheus/decode';
 import { formatDuration } from '../../query/duration';
 import { canonicalLabels, type SeriesKeyParts } from '../../store';
@@ -25,6 +26,29 @@ export interface TrainWindow {
   windowMs?: number;
   /** End of the training data (epoch ms); default now. */
   untilMs?: number;
+  /**
+   * How the window is fetched; default the instance's Prometheus. A retraining sweep passes one
+   * fetch shared by the keys of a query (sharedFetch.ts), so a query of 1,000 series is fetched
+   * once, not once per series.
+   */
+  fetch?: RangeFetcher;
+}
+
+export type RangeFetcher = (
+  expr: string,
+  startMs: number,
+  endMs: number,
+  stepMs: number,
+  signal: AbortSignal
+) => Promise<RangeResult>;
+
+/** The grid of a key's training window ending at `untilMs` (aligned down to the key's step). */
+export function trainingRange(k: KeyInput, window: TrainWindow, untilMs: number): { startMs: number; endMs: number } {
+  const step = k.stepMs;
+  const windowMs = window.windowMs ?? k.options.trainingWindowMs;
+  const points = Math.max(1, Math.floor(windowMs / step));
+  const endMs = Math.floor(untilMs / step) * step;
+  return { startMs: endMs - (points - 1) * step, endMs };
 }
 
 /** The query a key was trained from, checked to give back exactly this key. */
@@ -72,11 +96,11 @@ export async function trainKey(
 ): Promise<{ version: number; stage: string }> {
   const step = k.stepMs;
   const windowMs = window.windowMs ?? k.options.trainingWindowMs;
-  const points = Math.max(1, Math.floor(windowMs / step));
-  const end = Math.floor((window.untilMs ?? now()) / step) * step;
-  const start = end - (points - 1) * step;
+  const { startMs: start, endMs: end } = trainingRange(k, window, window.untilMs ?? now());
   job.report(`fetching ${formatDuration(windowMs)} from Prometheus`, 0.05);
-  const result = await instance.prometheus.queryRange(k.expr, start, end, step, { signal: job.signal });
+  const fetch: RangeFetcher =
+    window.fetch ?? ((expr, s, e, st, signal) => instance.prometheus.queryRange(expr, s, e, st, { signal }));
+  const result = await fetch(k.expr, start, end, step, job.signal);
   const wanted = canonicalLabels(k.labels);
   const found = result.series.find((s) => canonicalLabels(s.labels) === wanted);
   if (!found) {
