@@ -22,9 +22,9 @@ describe('customHeaders', () => {
 });
 
 describe('parseRetrainEvery', () => {
-  it('defaults to 24h when unset or blank; 0 and off turn it off', () => {
-    expect(parseRetrainEvery(undefined)).toEqual({ ok: true, ms: 86_400_000 });
-    expect(parseRetrainEvery('  ')).toEqual({ ok: true, ms: 86_400_000 });
+  it('defaults to 6h (the refit schedule detection is measured with) when unset or blank; 0 and off turn it off', () => {
+    expect(parseRetrainEvery(undefined)).toEqual({ ok: true, ms: 6 * 3_600_000 });
+    expect(parseRetrainEvery('  ')).toEqual({ ok: true, ms: 6 * 3_600_000 });
     for (const off of ['0', 'off', 'OFF', '0s']) {
       expect(parseRetrainEvery(off)).toEqual({ ok: true, ms: 0 });
     }

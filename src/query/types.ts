@@ -154,7 +154,7 @@ export interface VigilJsonData {
   postgresUrl?: string;
   /**
    * How often the backend retrains each stored model of this data source (Prometheus duration);
-   * default "24h"; "0" or "off" turns scheduled retraining off. See parseRetrainEvery.
+   * default "6h"; "0" or "off" turns scheduled retraining off. See parseRetrainEvery.
    */
   retrainEvery?: string;
   /** Most series one Prometheus range query of the backend may return. Default 10,000. */

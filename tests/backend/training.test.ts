@@ -259,7 +259,7 @@ describe('scheduled retraining', () => {
       }) ?? 0;
     const savedBefore = await saved();
 
-    // Two days on, every key of this data source is older than the default 24h.
+    // Two days on, every key of this data source is older than the default 6h.
     const later = Date.now() + 2 * DAY_MS;
     const scheduler = new RetrainScheduler(() => handlers.instances(), handlers.training, {
       now: () => later,
@@ -287,7 +287,7 @@ describe('scheduled retraining', () => {
     const jobs = (await call<JobListAnswer>('GET', 'jobs')).json.items;
     expect(jobs.filter((j) => j.trigger === 'schedule')).toHaveLength(3);
 
-    // Nothing is older than 24h at the real clock: a sweep now retrains nothing.
+    // Nothing is older than 6h at the real clock: a sweep now retrains nothing.
     const fresh = new RetrainScheduler(() => handlers.instances(), handlers.training);
     expect((await fresh.sweep(instance)).due).toBe(0);
     await scheduler.stop();

@@ -1,6 +1,6 @@
 // Scheduled retraining: models follow a series' new normal without anyone opening a panel. For
 // every data source the backend has served (it only knows instances from their requests), stored
-// keys whose latest version is older than jsonData.retrainEvery (default 24h; "0"/"off" turns it
+// keys whose latest version is older than jsonData.retrainEvery (default 6h; "0"/"off" turns it
 // off) are retrained through the job registry, so they show in /jobs, never run twice at once with
 // a user's training, and stay within the registry's concurrency.
 //

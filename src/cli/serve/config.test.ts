@@ -26,7 +26,7 @@ describe('parseExporterConfig', () => {
     expect(c.prometheus).toEqual({ url: 'http://prom:9090', timeoutMs: 10_000, headers: { 'X-Scope-OrgID': 'a' } });
     expect(c.storePath).toBe('/var/lib/vigil/serve.db');
     expect(c.intervalMs).toBe(30_000);
-    expect(c.retrainEveryMs).toBe(24 * 3600_000);
+    expect(c.retrainEveryMs).toBe(6 * 3600_000);
     expect(c.queries.map((q) => [q.name, q.valid.query.model, q.stepMs])).toEqual([
       ['latency', 'auto', 60_000],
       // No step: the interval.

@@ -9,7 +9,7 @@
  *                     "headers": { "X-Scope-OrgID": "team-a" }, "bearerTokenFile": "/run/secrets/token" },
  *     "store": "vigil-models.db",
  *     "interval": "1m",
- *     "retrainEvery": "24h",
+ *     "retrainEvery": "6h",
  *     "queries": [
  *       { "name": "checkout_latency", "expr": "histogram_quantile(0.99, ...)", "model": "auto",
  *         "step": "1m", "options": { "trainingWindow": "14d", "sensitivity": 3 } }
@@ -17,6 +17,7 @@
  *   }
  */
 import { parseDuration } from '../../query/duration';
+import { DEFAULT_RETRAIN_EVERY } from '../../query/settings';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 
 export interface ExporterQuery {
@@ -95,7 +96,7 @@ export function parseExporterConfig(text: string, file = 'config'): ExporterConf
   const retrainEveryMs =
     raw.retrainEvery === 'off' || raw.retrainEvery === '0'
       ? 0
-      : duration(raw.retrainEvery, '24h', 'retrainEvery', problem);
+      : duration(raw.retrainEvery, DEFAULT_RETRAIN_EVERY, 'retrainEvery', problem);
 
   const queries: ExporterQuery[] = [];
   if (!Array.isArray(raw.queries) || raw.queries.length === 0) {

@@ -1,7 +1,7 @@
 import React from 'react';
 import { FieldSet, InlineField, Input, RadioButtonGroup, SecretInput } from '@grafana/ui';
 import { type ConfigProps, LABEL_WIDTH, patchJsonData, secretFieldProps } from './configProps';
-import { parseRetrainEvery } from '../../../query/settings';
+import { DEFAULT_RETRAIN_EVERY, parseRetrainEvery } from '../../../query/settings';
 import { positiveOrUnset } from './fieldChecks';
 
 type StoreKind = 'sqlite' | 'postgres';
@@ -80,14 +80,14 @@ export function ModelsSection(props: ConfigProps) {
       <InlineField
         label="Retrain every"
         labelWidth={LABEL_WIDTH}
-        tooltip="How often the backend retrains each stored model on fresh data (duration, e.g. 12h). Empty: every 24h; 0 or off: only when retrained by hand on the Models page."
+        tooltip="How often the backend retrains each stored model on fresh data (duration, e.g. 12h). Empty: every 6h, the schedule detection quality is measured with; 0 or off: only when retrained by hand on the Models page."
         invalid={!!retrainError}
         error={retrainError}
       >
         <Input
           aria-label="Retrain every"
           width={12}
-          placeholder="24h"
+          placeholder={DEFAULT_RETRAIN_EVERY}
           value={jsonData.retrainEvery ?? ''}
           onChange={(e) =>
             patchJsonData(props, {
