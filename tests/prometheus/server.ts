@@ -1,4 +1,5 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
+import { startServerProcess } from '../support/serverProcess';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -185,27 +186,13 @@ async function launch(
         ].join('\n')
       : 'global:\n  scrape_interval: 1m\n'
   );
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--storage.tsdb.retention.time=${options.retention ?? '10y'}`,
-      ...(options.extraArgs ?? []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  );
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
-  });
+  const { child, output, exited, exitCode } = startServerProcess(PROMETHEUS_BIN, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    `--storage.tsdb.retention.time=${options.retention ?? '10y'}`,
+    ...(options.extraArgs ?? []),
+  ]);
   const url = `http://127.0.0.1:${port}`;
   let stopped = false;
   const stop = async () => {
@@ -217,12 +204,10 @@ async function launch(
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
   while (true) {
-    if (exitCode !== undefined) {
+    if (exitCode() !== undefined) {
       await stop();
-      throw new Error(`prometheus exited with code ${exitCode} before it was ready:\n${tail(output)}`);
+      throw new Error(`prometheus exited with code ${exitCode()} before it was ready:\n${tail(output())}`);
     }
     try {
       const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
@@ -234,11 +219,11 @@ async function launch(
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`prometheus was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${tail(output)}`);
+      throw new Error(`prometheus was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${tail(output())}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, port, dataDir, version, stop, log: () => output };
+  return { url, port, dataDir, version, stop, log: output };
 }
 
 async function kill(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

@@ -5,13 +5,14 @@
  * interval so the test is quick) and scrapes `vigil demo-metrics serve`. Then: the history is
  * there bit for bit, live scrapes continue the same series, and the scripted incidents show.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import YAML from 'yaml';
 import { liveIncidents, liveValueAt, type DemoSeriesId, type LiveSchedule } from '../../src/demo';
 import { freePort, PROMETHEUS_BIN, PROMTOOL_BIN, requirePrometheusBinaries } from '../prometheus/server';
+import { startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { asList, asObj, ROOT } from './files';
 
 jest.setTimeout(120_000);
@@ -26,7 +27,7 @@ const MIB = 2 ** 20;
 let dir: string;
 let schedule: LiveSchedule;
 let promUrl: string;
-const children: ChildProcess[] = [];
+const children: ServerProcess[] = [];
 
 function run(file: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -38,15 +39,10 @@ function run(file: string, args: string[]): Promise<string> {
   });
 }
 
-function start(file: string, args: string[]): ChildProcess {
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-8000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  (child as ChildProcess & { output: () => string }).output = () => output;
-  children.push(child);
-  return child;
+function start(file: string, args: string[]): ServerProcess {
+  const server = startServerProcess(file, args);
+  children.push(server);
+  return server;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -61,7 +57,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
       // not up yet
     }
     if (Date.now() > deadline) {
-      const logs = children.map((c) => (c as ChildProcess & { output: () => string }).output()).join('\n---\n');
+      const logs = children.map((c) => c.output().slice(-8000)).join('\n---\n');
       throw new Error(`timed out waiting for ${what}\n${logs}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -198,9 +194,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) {
+  for (const { child, exited } of children) {
     if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     }

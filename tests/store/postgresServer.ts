@@ -1,4 +1,5 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { startServerProcess } from '../support/serverProcess';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -154,23 +155,10 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     '-c',
     'max_connections=100',
   ]);
-  const child = spawn(cmd, args, {
+  const { child, output, exited, exitCode } = startServerProcess(cmd, args, {
     cwd: a.dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_ALL: 'C' },
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.once('error', () => resolve(-1));
-  });
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
   // Never leave a server behind a test process that dies without calling stop().
   const onExit = () => child.kill('SIGQUIT');
   process.once('exit', onExit);
@@ -193,9 +181,9 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
   const timeout = a.options.readyTimeoutMs ?? 30_000;
   const deadline = Date.now() + timeout;
   while (true) {
-    if (exitCode !== undefined) {
+    if (exitCode() !== undefined) {
       await stop();
-      throw new Error(`postgres exited with code ${exitCode} before it was ready:\n${output.slice(-4000)}`);
+      throw new Error(`postgres exited with code ${exitCode()} before it was ready:\n${output().slice(-4000)}`);
     }
     try {
       const c = await connect('postgres');
@@ -206,7 +194,7 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`postgres was not ready within ${timeout} ms:\n${output.slice(-4000)}`);
+      throw new Error(`postgres was not ready within ${timeout} ms:\n${output().slice(-4000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -230,7 +218,7 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     },
     connect,
     stop,
-    log: () => output,
+    log: output,
   };
 }
 
