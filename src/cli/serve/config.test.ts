@@ -40,6 +40,7 @@ describe('parseExporterConfig', () => {
     const text = problems({
       prometheus: { url: 'prom:9090', timeout: 'soon' },
       colour: 'blue',
+      retrainEvery: 'daily',
       queries: [
         { name: 'a', expr: 'up', model: 'magic' },
         { name: 'a', expr: 'sum(up', model: 'auto', options: { sensitivity: -1 } },
@@ -52,6 +53,7 @@ describe('parseExporterConfig', () => {
       'colour: unknown key',
       'prometheus.url: a URL such as http://localhost:9090 is required',
       'prometheus.timeout: "soon" is not a duration',
+      'retrainEvery: retrainEvery',
       'queries[0].model',
       'queries[1].name: a is used twice',
       'queries[1].options.sensitivity',

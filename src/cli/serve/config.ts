@@ -17,7 +17,7 @@
  *   }
  */
 import { parseDuration } from '../../query/duration';
-import { DEFAULT_RETRAIN_EVERY } from '../../query/settings';
+import { parseRetrainEvery } from '../../query/settings';
 import { validateQuery, type ValidQuery } from '../../query/validate';
 
 export interface ExporterQuery {
@@ -93,10 +93,12 @@ export function parseExporterConfig(text: string, file = 'config'): ExporterConf
     problem('store', 'a path to the SQLite model store');
   }
   const intervalMs = duration(raw.interval, '1m', 'interval', problem);
-  const retrainEveryMs =
-    raw.retrainEvery === 'off' || raw.retrainEvery === '0'
-      ? 0
-      : duration(raw.retrainEvery, DEFAULT_RETRAIN_EVERY, 'retrainEvery', problem);
+  // The same rules as the data source's retrainEvery: a duration, "0"/"off", blank for the default.
+  const retrain = parseRetrainEvery(raw.retrainEvery);
+  if (!retrain.ok) {
+    problem('retrainEvery', retrain.error);
+  }
+  const retrainEveryMs = retrain.ok ? retrain.ms : 0;
 
   const queries: ExporterQuery[] = [];
   if (!Array.isArray(raw.queries) || raw.queries.length === 0) {
