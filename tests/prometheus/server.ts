@@ -1,4 +1,5 @@
-import { ChildProcess, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { formatValue } from '../../src/io/exposition';
 import { startServerProcess } from '../support/serverProcess';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -117,19 +118,6 @@ export function toOpenMetrics(families: MetricFamily[]): string {
   return lines.join('\n') + '\n';
 }
 
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) {
-    return 'NaN';
-  }
-  if (v === Infinity) {
-    return '+Inf';
-  }
-  if (v === -Infinity) {
-    return '-Inf';
-  }
-  return String(v); // shortest round-trip form; Go parses it to the same double
-}
-
 export async function startPrometheus(options: StartOptions = {}): Promise<RunningPrometheus> {
   requirePrometheusBinaries();
   const dir = await mkdtemp(path.join(tmpdir(), 'vigil-prom-'));
@@ -186,7 +174,11 @@ async function launch(
         ].join('\n')
       : 'global:\n  scrape_interval: 1m\n'
   );
-  const { child, output, exited, exitCode } = startServerProcess(PROMETHEUS_BIN, [
+  const {
+    output,
+    exitCode,
+    stop: stopProcess,
+  } = startServerProcess(PROMETHEUS_BIN, [
     `--config.file=${config}`,
     `--storage.tsdb.path=${dataDir}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -198,7 +190,7 @@ async function launch(
   const stop = async () => {
     if (!stopped) {
       stopped = true;
-      await kill(child, exited);
+      await stopProcess('SIGTERM', 'SIGKILL');
       await rm(dir, { recursive: true, force: true });
     }
   };
@@ -224,16 +216,6 @@ async function launch(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { url, port, dataDir, version, stop, log: output };
-}
-
-async function kill(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function run(file: string, args: string[]): Promise<string> {

@@ -1,4 +1,4 @@
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { startServerProcess } from '../support/serverProcess';
 import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -155,7 +155,12 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     '-c',
     'max_connections=100',
   ]);
-  const { child, output, exited, exitCode } = startServerProcess(cmd, args, {
+  const {
+    child,
+    output,
+    exitCode,
+    stop: stopProcess,
+  } = startServerProcess(cmd, args, {
     cwd: a.dir,
     env: { ...process.env, LC_ALL: 'C' },
   });
@@ -167,7 +172,8 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     if (!stopped) {
       stopped = true;
       process.removeListener('exit', onExit);
-      await shutdown(child, exited);
+      // SIGINT: fast shutdown (SIGTERM would wait for every client to disconnect).
+      await stopProcess('SIGINT', 'SIGQUIT');
       await rm(a.dir, { recursive: true, force: true });
     }
   };
@@ -220,17 +226,6 @@ async function launch(a: LaunchArgs): Promise<RunningPostgres> {
     stop,
     log: output,
   };
-}
-
-async function shutdown(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return;
-  }
-  // SIGINT: fast shutdown (SIGTERM would wait for every client to disconnect).
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGQUIT'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<string> {

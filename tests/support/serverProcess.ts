@@ -9,6 +9,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
   /** The exit code once it has exited, else undefined. */
   exitCode(): number | null | undefined;
+  /** Sends `signal`, then `force` if it has not exited within 5 s; resolves once it has exited. */
+  stop(signal: NodeJS.Signals, force: NodeJS.Signals): Promise<void>;
 }
 
 /** Spawns `cmd` with stdout and stderr kept (their tail) for the test's error messages. */
@@ -26,5 +28,14 @@ export function startServerProcess(cmd: string, args: string[], options: SpawnOp
     child.once('error', () => resolve(-1));
   });
   void exited.then((c) => (code = c));
-  return { child, output: () => output, exited, exitCode: () => code };
+  const stop = async (signal: NodeJS.Signals, force: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill(force), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, output: () => output, exited, exitCode: () => code, stop };
 }
