@@ -145,18 +145,14 @@ export class RetrainScheduler {
     // range and share one fetch; grouped, so a query's answer is not held while others train.
     const untilMs = (this.training.dataNow ?? Date.now)();
     const shared = new SharedRangeFetch(instance.prometheus);
-    const rangeOf = (k: KeyInput) => ({ ...trainingRange(k, {}, untilMs), stepMs: k.stepMs, expr: k.expr });
-    const groupOf = (k: KeyInput) => {
-      const r = rangeOf(k);
-      return `${r.expr}\u0000${r.stepMs}\u0000${r.startMs}`;
-    };
-    trainable.sort((a, b) => (groupOf(a.k) < groupOf(b.k) ? -1 : groupOf(a.k) > groupOf(b.k) ? 1 : 0));
-    for (const { k } of trainable) {
-      const r = rangeOf(k);
-      shared.expect(r.expr, r.startMs, r.endMs, r.stepMs);
-    }
+    const ranged = trainable.map((t) => {
+      const r = trainingRange(t.k, {}, untilMs);
+      shared.expect(t.k.expr, r.startMs, r.endMs, t.k.stepMs);
+      return { ...t, group: `${t.k.expr}\u0000${t.k.stepMs}\u0000${r.startMs}` };
+    });
+    ranged.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
     try {
-      await mapLimit(trainable, this.concurrency, async ({ key, k }) => {
+      await mapLimit(ranged, this.concurrency, async ({ key, k }) => {
         if (this.stopped) {
           return;
         }
