@@ -201,7 +201,7 @@ describe('ensemble model', () => {
   it('rejects what it cannot load', () => {
     const json = fit(resolveOptions()).toJSON();
     const member = (json.members as unknown[])[0];
-    expect(() => loadModel({ ...json, formatVersion: 3 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 4 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, formatVersion: 0 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, members: [] })).toThrow(/members/);
     expect(() => loadModel({ ...json, members: 'x' })).toThrow(/members/);
@@ -233,6 +233,84 @@ describe('ensemble model', () => {
     for (const m of model.members) {
       expect(m.training.fingerprint).toBe(model.training.fingerprint);
     }
+  });
+});
+
+describe('incident aftermath', () => {
+  const n = 10 * PER_DAY;
+  const train = 7 * PER_DAY;
+  const s = makeSeries(n, STEP, dailySignal, 1, 4);
+  // After training: an hour-long drop, a spike an hour after it ends, the same spike a day later.
+  const dip = train + PER_DAY;
+  for (let i = dip; i < dip + 12; i++) {
+    s.v[i] -= 40;
+  }
+  const soon = dip + 24;
+  const later = dip + PER_DAY + 24;
+  s.v[soon] += 20;
+  s.v[later] += 20;
+  const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+  const plain = new EnsembleModel(
+    model.options,
+    model.training,
+    model.members,
+    model.weights,
+    model.idle,
+    model.routine
+  );
+  const a = allocScoreBuffers(n);
+  const b = allocScoreBuffers(n);
+  model.score(s, a, train);
+  plain.score(s, b, train);
+
+  it('scores the incident itself in full and what follows it against its peak', () => {
+    expect(model.aftermath).toEqual({ phase: 0, peak: 0, runMs: 0, endMs: 0 });
+    let end = dip;
+    while (b.score[end] > 1) {
+      expect(a.score[end]).toBe(b.score[end]);
+      end++;
+    }
+    expect(end - dip).toBeGreaterThanOrEqual(6);
+    for (let i = train; i < end; i++) {
+      expect(a.score[i]).toBe(b.score[i]);
+    }
+    const peak = Math.max(...b.score.subarray(dip, end));
+    // Within the aftermath (12 x the run): relative to the peak; the spike is smaller than the drop.
+    expect(b.score[soon]).toBeGreaterThan(1);
+    expect(a.score[soon]).toBeCloseTo(b.score[soon] / peak, 12);
+    expect(a.score[soon]).toBeLessThan(1);
+    // The band is drawn at the peak, so its edge still scores exactly 1.
+    expect(a.upper[soon] - a.expected[soon]).toBeGreaterThan(b.upper[soon] - b.expected[soon]);
+    expect(scoreAt(model, withValue(s, soon, a.upper[soon]), soon, train)).toBeCloseTo(1, 9);
+    // A day later the same spike pages in full again.
+    expect(a.score[later]).toBe(b.score[later]);
+    expect(a.score[later]).toBeGreaterThan(1);
+  });
+
+  it('scores a point the same whatever range it is asked in', () => {
+    for (const from of [soon - 3, soon, dip + 5]) {
+      const c = allocScoreBuffers(n);
+      model.score(head(s, soon + 1), c, from);
+      expect(c.score[soon]).toBe(a.score[soon]);
+      expect(c.upper[soon]).toBe(a.upper[soon]);
+    }
+    expect(model.contextStartMs(s.t[soon])).toBeLessThanOrEqual(model.training.toMs + 1);
+  });
+
+  it('saves its state as format version 3 and loads version 2 models without it', () => {
+    const json = model.toJSON();
+    expect(json.formatVersion).toBe(3);
+    const again = loadModel(JSON.parse(JSON.stringify(json))) as EnsembleModel;
+    expect(again.aftermath).toEqual(model.aftermath);
+    const { aftermath: _aftermath, ...v2 } = json;
+    const old = loadModel({ ...v2, formatVersion: 2 }) as EnsembleModel;
+    expect(old.aftermath).toBeNull();
+    expect(old.toJSON().formatVersion).toBe(2);
+    const c = allocScoreBuffers(n);
+    old.score(s, c, train);
+    expect(Array.from(c.score)).toEqual(Array.from(b.score));
+    expect(() => loadModel({ ...json, aftermath: { phase: 5 } })).toThrow(/aftermath/);
+    expect(() => loadModel(v2)).toThrow(/aftermath/);
   });
 });
 
@@ -274,8 +352,10 @@ describe('idle floor', () => {
   });
 
   it('never pages on a return to the floor, still pages below it and on bursts', () => {
-    const model = fitEnsemble(head(s, train), resolveOptions(), getDetector);
-    expect(model.idle?.value).toBe(0);
+    const fitted = fitEnsemble(head(s, train), resolveOptions(), getDetector);
+    expect(fitted.idle?.value).toBe(0);
+    // Both without the incident aftermath, which would follow their different scores differently.
+    const model = new EnsembleModel(fitted.options, fitted.training, fitted.members, fitted.weights, fitted.idle);
     const without = new EnsembleModel(model.options, model.training, model.members, model.weights, null);
     const a = allocScoreBuffers(n);
     const b = allocScoreBuffers(n);
@@ -381,7 +461,7 @@ describe('daily routine', () => {
     const again = loadModel(JSON.parse(JSON.stringify(model))) as EnsembleModel;
     expect(again.routine).toEqual(model.routine);
     const json = model.toJSON();
-    expect(json.formatVersion).toBe(2);
+    expect(json.formatVersion).toBe(3);
     const { routine: _routine, ...old } = json;
     expect((loadModel({ ...old, formatVersion: 1 }) as EnsembleModel).routine).toBeNull();
     const r = json.routine as { binMs: number; up: number[]; down: number[] };

@@ -3,7 +3,8 @@ import { ModelError } from '../errors';
 import { resolutionFloor } from '../calibration';
 import { readHeader, writeHeader } from '../serial';
 import { DAY_MS } from '../options';
-import { describeTraining } from '../training';
+import { describeTraining, lowerBound } from '../training';
+import { Aftermath, type AftermathState, QUIET, readAftermathState } from './aftermath';
 import { fitRoutine, routineBin, type Routine } from './routine';
 import {
   allocScoreBuffers,
@@ -80,10 +81,11 @@ import {
  */
 
 /**
- * 2: the quadratic mean and the daily routine (version 1 models load without a routine and keep
- * combining with the arithmetic mean).
+ * 3: the incident aftermath (aftermath.ts). 2: the quadratic mean and the daily routine. Models
+ * saved as 2 load without an aftermath, models saved as 1 also keep the arithmetic mean and no
+ * routine: each scores as it did when saved.
  */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 /**
  * Share of training points at the minimum that makes it an idle floor. A fifth of the time is a
@@ -115,8 +117,16 @@ export class EnsembleModel implements Model {
      * How the members' scores combine: the quadratic mean, or the arithmetic mean that models of
      * format version 1 were saved with (they load and score as they did).
      */
-    readonly combine: 'quadratic' | 'mean' = 'quadratic'
+    readonly combine: 'quadratic' | 'mean' = 'quadratic',
+    /**
+     * Where the incident aftermath tracker stood at the end of training (aftermath.ts), or null
+     * for models saved before it (format versions 1 and 2), which score without it.
+     */
+    readonly aftermath: AftermathState | null = null
   ) {
+    if (aftermath && combine === 'mean') {
+      throw new ModelError('ensemble aftermath needs the quadratic combination (format version 3)');
+    }
     if (combine === 'mean' && routine) {
       throw new ModelError('ensemble routine needs the quadratic combination (format version 2)');
     }
@@ -153,7 +163,8 @@ export class EnsembleModel implements Model {
   }
 
   contextStartMs(rangeStartMs: number): number {
-    let start = rangeStartMs;
+    // The aftermath runs from the end of training (see score).
+    let start = this.aftermath && rangeStartMs > this.training.toMs ? this.training.toMs + 1 : rangeStartMs;
     for (const m of this.members) {
       start = Math.min(start, m.contextStartMs ? m.contextStartMs(rangeStartMs) : -Infinity);
     }
@@ -163,26 +174,37 @@ export class EnsembleModel implements Model {
   score(series: Series, out: ScoreBuffers, from = 0): void {
     const n = series.t.length;
     const K = this.members.length;
+    // The aftermath tracker resumes at the first point after training with the state training
+    // ended in, so a point's score does not depend on where the caller's range starts: the points
+    // between the end of training and `from` are scored too (not written) to carry it forward.
+    // In-sample points (at or before the end of training) score without it.
+    const t = series.t;
+    const tracker = this.aftermath && new Aftermath(this.aftermath, stepOf(this.training.stepMs));
+    const afterTraining = tracker ? lowerBound(t, this.training.toMs + 1) : n;
+    const start = Math.min(from, afterTraining);
     const bufs = this.members.map(() => allocScoreBuffers(n));
     for (let k = 0; k < K; k++) {
-      this.members[k].score(series, bufs[k], from);
+      this.members[k].score(series, bufs[k], start);
     }
     const solver = new BandSolver(K, this.combine === 'quadratic');
     const { direction, minAbsDeviation, minRelDeviation } = this.options;
     const v = series.v;
     const routine = this.routine;
     const nBins = routine ? routine.up.length : 0;
-    for (let i = from; i < n; i++) {
+    for (let i = start; i < n; i++) {
+      const write = i >= from;
       solver.reset();
       for (let k = 0; k < K; k++) {
         const b = bufs[k];
         solver.add(b.expected[i], b.lower[i], b.upper[i], this.weights[k]);
       }
       if (!solver.ready()) {
-        out.expected[i] = NaN;
-        out.lower[i] = NaN;
-        out.upper[i] = NaN;
-        out.score[i] = Number.isFinite(v[i]) ? 0 : NaN;
+        if (write) {
+          out.expected[i] = NaN;
+          out.lower[i] = NaN;
+          out.upper[i] = NaN;
+          out.score[i] = Number.isFinite(v[i]) ? 0 : NaN;
+        }
         continue;
       }
       const e = solver.argmin();
@@ -195,9 +217,12 @@ export class EnsembleModel implements Model {
         levelUp = routine.up[b];
         levelDown = routine.down[b];
       }
+      // Within an incident's aftermath, scores are relative to its peak (aftermath.ts): the band
+      // is drawn where the score reaches it.
+      const held = tracker && i >= afterTraining ? tracker.divisor(t[i]) : 1;
       // The unscored side is drawn as for 'both', as the single detectors draw it.
-      let upper = solver.upperEdge(e, direction === 'above' ? UP : BOTH, levelUp);
-      let lower = solver.lowerEdge(e, direction === 'below' ? DOWN : BOTH, levelDown);
+      let upper = solver.upperEdge(e, direction === 'above' ? UP : BOTH, levelUp * held);
+      let lower = solver.lowerEdge(e, direction === 'below' ? DOWN : BOTH, levelDown * held);
       const floor = Math.max(minAbsDeviation, minRelDeviation * Math.abs(e), TINY * (1 + Math.abs(e)));
       if (upper < e + floor) {
         upper = e + floor;
@@ -205,12 +230,16 @@ export class EnsembleModel implements Model {
       if (lower > e - floor) {
         lower = e - floor;
       }
-      out.expected[i] = e;
-      out.upper[i] = upper;
-      out.lower[i] = lower;
+      if (write) {
+        out.expected[i] = e;
+        out.upper[i] = upper;
+        out.lower[i] = lower;
+      }
       const x = v[i];
       if (!Number.isFinite(x)) {
-        out.score[i] = NaN;
+        if (write) {
+          out.score[i] = NaN;
+        }
         continue;
       }
       const which = direction === 'above' ? UP : direction === 'below' ? DOWN : BOTH;
@@ -218,16 +247,23 @@ export class EnsembleModel implements Model {
       const atFloor = idle !== null && Math.abs(x - idle.value) <= idle.tolerance;
       let s = solver.value(x, atFloor ? which & UP : which) / (x > e ? levelUp : levelDown);
       const d = Math.abs(x - e);
-      if (d < floor && s > d / floor) {
-        s = d / floor;
+      const cap = d < floor ? d / floor : Infinity;
+      if (s > cap) {
+        s = cap;
       }
-      out.score[i] = s;
+      if (tracker && i >= afterTraining) {
+        tracker.observe(t[i], s);
+        s /= held;
+      }
+      if (write) {
+        out.score[i] = s;
+      }
     }
   }
 
   toJSON(): SerializedModel {
     return {
-      ...writeHeader(this, this.combine === 'mean' ? 1 : FORMAT_VERSION),
+      ...writeHeader(this, this.combine === 'mean' ? 1 : this.aftermath ? FORMAT_VERSION : 2),
       weights: Array.from(this.weights),
       idle: this.idle,
       routine: this.routine && {
@@ -236,14 +272,15 @@ export class EnsembleModel implements Model {
         down: Array.from(this.routine.down),
       },
       members: this.members.map((m) => m.toJSON()),
+      ...(this.aftermath && { aftermath: { ...this.aftermath } }),
     };
   }
 
   /** Restores an ensemble; `loadMember` restores each embedded member (the registry's loadModel). */
   static load(json: unknown, loadMember: (json: unknown) => Model): EnsembleModel {
-    // Version 1 (saved before the quadratic mean and the daily routine) scores as it did.
+    // Older versions score as they did when saved (see FORMAT_VERSION).
     const saved = json && typeof json === 'object' ? (json as { formatVersion?: unknown }).formatVersion : undefined;
-    const m = readHeader(json, 'ensemble', saved === 1 ? 1 : FORMAT_VERSION);
+    const m = readHeader(json, 'ensemble', saved === 1 || saved === 2 ? saved : FORMAT_VERSION);
     const members = m.members;
     if (!Array.isArray(members) || members.length === 0 || members.length > MAX_MEMBERS) {
       throw new ModelError(`ensemble model members must be an array of 1 to ${MAX_MEMBERS} models`);
@@ -298,7 +335,8 @@ export class EnsembleModel implements Model {
       weights as number[],
       floor,
       routine,
-      m.formatVersion === 1 ? 'mean' : 'quadratic'
+      m.formatVersion === 1 ? 'mean' : 'quadratic',
+      m.formatVersion === FORMAT_VERSION ? readAftermathState(m.aftermath) : null
     );
   }
 }
@@ -556,7 +594,22 @@ export function fitEnsemble(
   const inSample = allocScoreBuffers(series.t.length);
   plain.score(series, inSample);
   const routine = fitRoutine(series.t, series.v, inSample.expected, inSample.score, training.stepMs);
-  return routine ? new EnsembleModel(options, training, members, weights, idle, routine) : plain;
+  if (routine) {
+    new EnsembleModel(options, training, members, weights, idle, routine).score(series, inSample);
+  }
+  // The aftermath tracker starts where the training window's own scores leave it: an incident
+  // that ends just before a refit keeps its aftermath in the new model.
+  const tracker = new Aftermath(QUIET, stepOf(training.stepMs));
+  for (let i = 0; i < inSample.score.length; i++) {
+    tracker.divisor(series.t[i]);
+    tracker.observe(series.t[i], inSample.score[i]);
+  }
+  return new EnsembleModel(options, training, members, weights, idle, routine, 'quadratic', tracker.state());
+}
+
+/** The series' step for the aftermath's run lengths (a single-point training has none). */
+function stepOf(stepMs: number): number {
+  return stepMs > 0 && Number.isFinite(stepMs) ? stepMs : 60_000;
 }
 
 /** A value the series rests at, give or take `tolerance` (see the module doc). */

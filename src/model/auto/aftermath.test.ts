@@ -1,0 +1,71 @@
+import { Aftermath, HOLD_PER_RUN, MIN_HOLD_MS, QUIET, readAftermathState } from './aftermath';
+
+const MIN = 60_000;
+
+/** Feeds scores one step apart from t = 0 and returns what each was divided by. */
+function run(scores: number[], stepMs = MIN, tracker = new Aftermath(QUIET, stepMs)): number[] {
+  return scores.map((s, i) => {
+    const d = tracker.divisor(i * stepMs);
+    tracker.observe(i * stepMs, s);
+    return d;
+  });
+}
+
+describe('incident aftermath', () => {
+  it('leaves quiet points and the whole first run alone', () => {
+    const d = run([0.5, 0.9, 1.5, 4, 9, 3]);
+    expect(d).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('divides what follows the run by its peak, for 12 times its length, at least 15 minutes', () => {
+    // A one-minute blip (peak 5) ends at t = 2 min: held up to t = 2 + 15 min.
+    const blip = [0.2, 5, 0.5, ...Array<number>(20).fill(0.8)];
+    const d = run(blip);
+    for (let i = 0; i < blip.length; i++) {
+      expect(d[i]).toBe(i > 2 && i <= 2 + MIN_HOLD_MS / MIN ? 5 : 1);
+    }
+    // Two minutes above 1: 24 minutes.
+    const two = run([0.2, 3, 5, 0.5, ...Array<number>(30).fill(0.8)]);
+    expect(two[3 + 24]).toBe(5);
+    expect(two[3 + 25]).toBe(1);
+    // A 30-minute run holds for 12 x 30 minutes after it.
+    const long = [...Array<number>(30).fill(2), ...Array<number>(HOLD_PER_RUN * 30 + 5).fill(0.5)];
+    const e = run(long);
+    expect(e[30]).toBe(1);
+    expect(e[31]).toBe(2);
+    expect(e[30 + HOLD_PER_RUN * 30]).toBe(2);
+    expect(e[31 + HOLD_PER_RUN * 30]).toBe(1);
+  });
+
+  it('raises the peak on a worse point in the aftermath, without extending it', () => {
+    const scores = [3, 0.5, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6];
+    const d = run(scores);
+    // Run of one minute ended at t = 1: held until t = 16.
+    expect(d.slice(2, 5)).toEqual([3, 3, 6]);
+    expect(d[16]).toBe(6);
+    // After it the still-high points are a new incident, scored in full.
+    expect(d[17]).toBe(1);
+    expect(d.slice(17)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('ignores points without a score, and resumes from a saved state', () => {
+    const a = new Aftermath(QUIET, MIN);
+    run([2, 4, NaN, 0.5], MIN, a);
+    const saved = a.state();
+    expect(saved).toEqual({ phase: 2, peak: 4, runMs: 2 * MIN, endMs: 3 * MIN });
+    const b = new Aftermath(readAftermathState(JSON.parse(JSON.stringify(saved))), MIN);
+    expect(b.divisor(4 * MIN)).toBe(4);
+    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 2 * MIN)).toBe(4);
+    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 2 * MIN + 1)).toBe(1);
+  });
+
+  it('rejects a malformed saved state', () => {
+    expect(() => readAftermathState(null)).toThrow(/aftermath must be an object/);
+    expect(() => readAftermathState([1])).toThrow(/object/);
+    expect(() => readAftermathState({ ...QUIET, phase: 3 })).toThrow(/phase/);
+    expect(() => readAftermathState({ ...QUIET, peak: 'x' })).toThrow(/peak/);
+    expect(() => readAftermathState({ ...QUIET, endMs: Infinity })).toThrow(/endMs/);
+    expect(() => readAftermathState({ phase: 2, peak: 0.5, runMs: MIN, endMs: 0 })).toThrow(/peak above 1/);
+    expect(readAftermathState({ ...QUIET })).toEqual(QUIET);
+  });
+});
