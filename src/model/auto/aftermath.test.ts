@@ -3,7 +3,7 @@ import { Aftermath, HOLD_PER_RUN, MIN_HOLD_MS, QUIET, readAftermathState } from 
 const MIN = 60_000;
 
 /** Feeds scores one step apart from t = 0 and returns what each was divided by. */
-function run(scores: number[], stepMs = MIN, tracker = new Aftermath(QUIET, stepMs)): number[] {
+function run(scores: number[], stepMs = MIN, tracker = new Aftermath(QUIET)): number[] {
   return scores.map((s, i) => {
     const d = tracker.divisor(i * stepMs);
     tracker.observe(i * stepMs, s);
@@ -37,6 +37,17 @@ describe('incident aftermath', () => {
     expect(e[31 + HOLD_PER_RUN * 30]).toBe(1);
   });
 
+  it('measures the run in time, so the hold is the same at any step', () => {
+    // Ten minutes above 1, at one-minute and at five-minute steps: held for 120 minutes after.
+    for (const step of [MIN, 5 * MIN]) {
+      const k = (10 * MIN) / step;
+      const scores = [...Array<number>(k).fill(3), ...Array<number>((130 * MIN) / step).fill(0.5)];
+      const d = run(scores, step);
+      expect(d[k + (120 * MIN) / step]).toBe(3);
+      expect(d[k + (120 * MIN) / step + 1]).toBe(1);
+    }
+  });
+
   it('raises the peak on a worse point in the aftermath, without extending it', () => {
     const scores = [3, 0.5, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6];
     const d = run(scores);
@@ -49,14 +60,15 @@ describe('incident aftermath', () => {
   });
 
   it('ignores points without a score, and resumes from a saved state', () => {
-    const a = new Aftermath(QUIET, MIN);
+    const a = new Aftermath(QUIET);
     run([2, 4, NaN, 0.5], MIN, a);
     const saved = a.state();
-    expect(saved).toEqual({ phase: 2, peak: 4, runMs: 2 * MIN, endMs: 3 * MIN });
-    const b = new Aftermath(readAftermathState(JSON.parse(JSON.stringify(saved))), MIN);
+    // The run is from its first point above 1 to its first point back under: 3 minutes with the gap.
+    expect(saved).toEqual({ phase: 2, peak: 4, startMs: 0, endMs: 3 * MIN });
+    const b = new Aftermath(readAftermathState(JSON.parse(JSON.stringify(saved))));
     expect(b.divisor(4 * MIN)).toBe(4);
-    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 2 * MIN)).toBe(4);
-    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 2 * MIN + 1)).toBe(1);
+    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 3 * MIN)).toBe(4);
+    expect(b.divisor(3 * MIN + HOLD_PER_RUN * 3 * MIN + 1)).toBe(1);
   });
 
   it('rejects a malformed saved state', () => {
@@ -65,7 +77,8 @@ describe('incident aftermath', () => {
     expect(() => readAftermathState({ ...QUIET, phase: 3 })).toThrow(/phase/);
     expect(() => readAftermathState({ ...QUIET, peak: 'x' })).toThrow(/peak/);
     expect(() => readAftermathState({ ...QUIET, endMs: Infinity })).toThrow(/endMs/);
-    expect(() => readAftermathState({ phase: 2, peak: 0.5, runMs: MIN, endMs: 0 })).toThrow(/peak above 1/);
+    expect(() => readAftermathState({ phase: 2, peak: 0.5, startMs: 0, endMs: MIN })).toThrow(/peak above 1/);
+    expect(() => readAftermathState({ phase: 2, peak: 2, startMs: MIN, endMs: MIN })).toThrow(/end after/);
     expect(readAftermathState({ ...QUIET })).toEqual(QUIET);
   });
 });

@@ -17,7 +17,8 @@ import { ModelError } from '../errors';
  *   while the points stay above 1; its score is as computed (alerts with a pending period see
  *   the whole run, a leak keeps escalating).
  * - the first point back at or under 1 ends the run and starts the aftermath, which lasts
- *   HOLD_PER_RUN times the run's length, at least MIN_HOLD_MS. Within it, a point's score is
+ *   HOLD_PER_RUN times the run's length (from its first point above 1 to that point), at least
+ *   MIN_HOLD_MS. Within it, a point's score is
  *   divided by the incident's peak so far (its band is drawn at that level, so band and score
  *   agree), and a point beyond the peak raises the peak. What happens within the aftermath does
  *   not extend it: a second problem that stays after it is scored in full from then on, as a
@@ -47,40 +48,40 @@ export interface AftermathState {
   phase: 0 | 1 | 2;
   /** Highest score of the incident so far (phases 1 and 2). */
   peak: number;
-  /** Length of the incident's first run, ms (phases 1 and 2). */
-  runMs: number;
-  /** When the first run ended (phase 2). */
+  /** When the first run started: its first point above 1 (phases 1 and 2). */
+  startMs: number;
+  /** When it ended: its first point back at or under 1 (phase 2). */
   endMs: number;
 }
 
-export const QUIET: Readonly<AftermathState> = { phase: 0, peak: 0, runMs: 0, endMs: 0 };
+export const QUIET: Readonly<AftermathState> = { phase: 0, peak: 0, startMs: 0, endMs: 0 };
 
 /**
  * The tracker: `divisor(t)` before a point (it depends on earlier points only, so the band can be
  * drawn before the value is known), `observe(t, s)` after it with the point's undivided score.
- * Mutable and allocation-free: one per score() call.
+ * Times, not point counts, so the hold is the same at any step. Mutable and allocation-free: one
+ * per score() call.
  */
 export class Aftermath {
   private phase: 0 | 1 | 2;
   private peak: number;
-  private runMs: number;
+  private startMs: number;
   private endMs: number;
 
-  constructor(
-    state: Readonly<AftermathState>,
-    /** The series' step: each point above 1 adds one step to the run. */
-    private readonly stepMs: number
-  ) {
+  constructor(state: Readonly<AftermathState>) {
     this.phase = state.phase;
     this.peak = state.peak;
-    this.runMs = state.runMs;
+    this.startMs = state.startMs;
     this.endMs = state.endMs;
   }
 
   /** What the score of the point at tMs is divided by: the peak within an aftermath, else 1. */
   divisor(tMs: number): number {
-    if (this.phase === 2 && tMs > this.endMs + Math.max(MIN_HOLD_MS, HOLD_PER_RUN * this.runMs)) {
-      this.phase = 0;
+    if (this.phase === 2) {
+      const hold = Math.max(MIN_HOLD_MS, HOLD_PER_RUN * (this.endMs - this.startMs));
+      if (tMs > this.endMs + hold) {
+        this.phase = 0;
+      }
     }
     return this.phase === 2 ? this.peak : 1;
   }
@@ -94,12 +95,11 @@ export class Aftermath {
       if (s > 1) {
         this.phase = 1;
         this.peak = s;
-        this.runMs = this.stepMs;
+        this.startMs = tMs;
       }
     } else if (this.phase === 1) {
       if (s > 1) {
         this.peak = s > this.peak ? s : this.peak;
-        this.runMs += this.stepMs;
       } else {
         this.phase = 2;
         this.endMs = tMs;
@@ -110,7 +110,7 @@ export class Aftermath {
   }
 
   state(): AftermathState {
-    return { phase: this.phase, peak: this.peak, runMs: this.runMs, endMs: this.endMs };
+    return { phase: this.phase, peak: this.peak, startMs: this.startMs, endMs: this.endMs };
   }
 }
 
@@ -133,9 +133,13 @@ export function readAftermathState(json: unknown): AftermathState {
     throw bad('field phase must be 0, 1 or 2');
   }
   const peak = finite('peak');
-  const runMs = finite('runMs');
-  if (phase !== 0 && !(peak > 1 && runMs > 0)) {
-    throw bad('of an incident needs a peak above 1 and a positive run');
+  const startMs = finite('startMs');
+  const endMs = finite('endMs');
+  if (phase !== 0 && !(peak > 1)) {
+    throw bad('of an incident needs a peak above 1');
   }
-  return { phase, peak, runMs, endMs: finite('endMs') };
+  if (phase === 2 && !(endMs > startMs)) {
+    throw bad('must end after it starts');
+  }
+  return { phase, peak, startMs, endMs };
 }

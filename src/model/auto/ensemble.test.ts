@@ -264,7 +264,7 @@ describe('incident aftermath', () => {
   plain.score(s, b, train);
 
   it('scores the incident itself in full and what follows it against its peak', () => {
-    expect(model.aftermath).toEqual({ phase: 0, peak: 0, runMs: 0, endMs: 0 });
+    expect(model.aftermath).toEqual({ phase: 0, peak: 0, startMs: 0, endMs: 0 });
     let end = dip;
     while (b.score[end] > 1) {
       expect(a.score[end]).toBe(b.score[end]);

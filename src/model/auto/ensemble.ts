@@ -179,7 +179,7 @@ export class EnsembleModel implements Model {
     // between the end of training and `from` are scored too (not written) to carry it forward.
     // In-sample points (at or before the end of training) score without it.
     const t = series.t;
-    const tracker = this.aftermath && new Aftermath(this.aftermath, stepOf(this.training.stepMs));
+    const tracker = this.aftermath && new Aftermath(this.aftermath);
     const afterTraining = tracker ? lowerBound(t, this.training.toMs + 1) : n;
     const start = Math.min(from, afterTraining);
     const bufs = this.members.map(() => allocScoreBuffers(n));
@@ -599,17 +599,12 @@ export function fitEnsemble(
   }
   // The aftermath tracker starts where the training window's own scores leave it: an incident
   // that ends just before a refit keeps its aftermath in the new model.
-  const tracker = new Aftermath(QUIET, stepOf(training.stepMs));
+  const tracker = new Aftermath(QUIET);
   for (let i = 0; i < inSample.score.length; i++) {
     tracker.divisor(series.t[i]);
     tracker.observe(series.t[i], inSample.score[i]);
   }
   return new EnsembleModel(options, training, members, weights, idle, routine, 'quadratic', tracker.state());
-}
-
-/** The series' step for the aftermath's run lengths (a single-point training has none). */
-function stepOf(stepMs: number): number {
-  return stepMs > 0 && Number.isFinite(stepMs) ? stepMs : 60_000;
 }
 
 /** A value the series rests at, give or take `tolerance` (see the module doc). */
