@@ -1,6 +1,7 @@
-import { Aftermath, HOLD_PER_RUN, MIN_HOLD_MS, QUIET, readAftermathState } from './aftermath';
+import { Aftermath, CONFIRM_MS, HOLD_PER_RUN, MIN_HOLD_MS, QUIET, readAftermathState } from './aftermath';
 
 const MIN = 60_000;
+const CONFIRM = CONFIRM_MS / MIN;
 
 /** Feeds scores one step apart from t = 0 and returns what each was divided by. */
 function run(scores: number[], stepMs = MIN, tracker = new Aftermath(QUIET)): number[] {
@@ -11,34 +12,34 @@ function run(scores: number[], stepMs = MIN, tracker = new Aftermath(QUIET)): nu
   });
 }
 
+const quiet = (minutes: number) => Array<number>(minutes).fill(0.8);
+
 describe('incident aftermath', () => {
-  it('leaves quiet points and the whole first run alone', () => {
-    const d = run([0.5, 0.9, 1.5, 4, 9, 3]);
-    expect(d).toEqual([1, 1, 1, 1, 1, 1]);
+  it('leaves quiet points and the whole incident alone, dips under 1 shorter than the confirmation included', () => {
+    const dips = [0.5, 1.5, 4, 0.9, 9, ...quiet(CONFIRM - 1), 3, 2];
+    expect(run(dips)).toEqual(dips.map(() => 1));
   });
 
   it('divides what follows the run by its peak, for 12 times its length, at least 15 minutes', () => {
-    // A one-minute blip (peak 5) ends at t = 2 min: held up to t = 2 + 15 min.
-    const blip = [0.2, 5, 0.5, ...Array<number>(20).fill(0.8)];
-    const d = run(blip);
-    for (let i = 0; i < blip.length; i++) {
-      expect(d[i]).toBe(i > 2 && i <= 2 + MIN_HOLD_MS / MIN ? 5 : 1);
+    // A one-minute blip (peak 5), back under at t = 2 min: held from the confirmation to t = 2 + 15.
+    const d = run([0.2, 5, ...quiet(30)]);
+    for (let i = 0; i < d.length; i++) {
+      expect(d[i]).toBe(i > 2 + CONFIRM && i <= 2 + MIN_HOLD_MS / MIN ? 5 : 1);
     }
-    // Two minutes above 1: 24 minutes.
-    const two = run([0.2, 3, 5, 0.5, ...Array<number>(30).fill(0.8)]);
+    // Two minutes above 1: until 24 minutes after.
+    const two = run([0.2, 3, 5, ...quiet(40)]);
     expect(two[3 + 24]).toBe(5);
     expect(two[3 + 25]).toBe(1);
     // A 30-minute run holds for 12 x 30 minutes after it.
-    const long = [...Array<number>(30).fill(2), ...Array<number>(HOLD_PER_RUN * 30 + 5).fill(0.5)];
-    const e = run(long);
-    expect(e[30]).toBe(1);
-    expect(e[31]).toBe(2);
-    expect(e[30 + HOLD_PER_RUN * 30]).toBe(2);
-    expect(e[31 + HOLD_PER_RUN * 30]).toBe(1);
+    const long = run([...Array<number>(30).fill(2), ...quiet(HOLD_PER_RUN * 30 + 5)]);
+    expect(long[30 + CONFIRM]).toBe(1);
+    expect(long[31 + CONFIRM]).toBe(2);
+    expect(long[30 + HOLD_PER_RUN * 30]).toBe(2);
+    expect(long[31 + HOLD_PER_RUN * 30]).toBe(1);
   });
 
   it('measures the run in time, so the hold is the same at any step', () => {
-    // Ten minutes above 1, at one-minute and at five-minute steps: held for 120 minutes after.
+    // Ten minutes above 1, at one-minute and at five-minute steps: held until 120 minutes after.
     for (const step of [MIN, 5 * MIN]) {
       const k = (10 * MIN) / step;
       const scores = [...Array<number>(k).fill(3), ...Array<number>((130 * MIN) / step).fill(0.5)];
@@ -49,24 +50,24 @@ describe('incident aftermath', () => {
   });
 
   it('raises the peak on a worse point in the aftermath, without extending it', () => {
-    const scores = [3, 0.5, 2, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6];
+    // One minute above 1 (peak 3), back under at t = 1: held from t = 1 + CONFIRM to t = 16.
+    const scores = [3, ...quiet(CONFIRM + 1), 2, 6, ...Array<number>(10).fill(6)];
     const d = run(scores);
-    // Run of one minute ended at t = 1: held until t = 16.
-    expect(d.slice(2, 5)).toEqual([3, 3, 6]);
+    const h = CONFIRM + 2;
+    expect(d.slice(h, h + 3)).toEqual([3, 3, 6]);
     expect(d[16]).toBe(6);
     // After it the still-high points are a new incident, scored in full.
-    expect(d[17]).toBe(1);
-    expect(d.slice(17)).toEqual([1, 1, 1, 1, 1]);
+    expect(d.length - 17).toBeGreaterThan(3);
+    expect(d.slice(17)).toEqual(Array<number>(d.length - 17).fill(1));
   });
 
   it('ignores points without a score, and resumes from a saved state', () => {
     const a = new Aftermath(QUIET);
-    run([2, 4, NaN, 0.5], MIN, a);
+    run([2, 4, NaN, ...quiet(CONFIRM + 1)], MIN, a);
     const saved = a.state();
     // The run is from its first point above 1 to its first point back under: 3 minutes with the gap.
     expect(saved).toEqual({ phase: 2, peak: 4, startMs: 0, endMs: 3 * MIN });
     const b = new Aftermath(readAftermathState(JSON.parse(JSON.stringify(saved))));
-    expect(b.divisor(4 * MIN)).toBe(4);
     expect(b.divisor(3 * MIN + HOLD_PER_RUN * 3 * MIN)).toBe(4);
     expect(b.divisor(3 * MIN + HOLD_PER_RUN * 3 * MIN + 1)).toBe(1);
   });
