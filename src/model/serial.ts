@@ -57,6 +57,30 @@ function readTraining(x: unknown): TrainingInfo {
   };
 }
 
+/**
+ * A nested object of a saved model (a filter's state, a tracker's), with an error maker and a
+ * finite-number reader whose messages name where in the model it is (`where`, e.g. "adaptive
+ * model state").
+ */
+export function savedObject(
+  json: unknown,
+  where: string
+): { fields: Record<string, unknown>; bad: (what: string) => ModelError; finite: (key: string) => number } {
+  const bad = (what: string) => new ModelError(`${where} ${what}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw bad('must be an object');
+  }
+  const fields = json as Record<string, unknown>;
+  const finite = (key: string) => {
+    const x = fields[key];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      throw bad(`field ${key} must be a finite number`);
+    }
+    return x;
+  };
+  return { fields, bad, finite };
+}
+
 /** Reads a finite number field or fails naming it. */
 export function num(m: Record<string, unknown>, key: string): number {
   const v = m[key];

@@ -1,7 +1,7 @@
 import { type BandCalibration, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
-import { num, readHeader, writeHeader } from '../serial';
+import { num, readHeader, savedObject, writeHeader } from '../serial';
 import { MAD_TO_SIGMA, mad, median, normalQuantile, quantileSorted, sortedFinite } from '../stats';
 import { describeTraining, lowerBound } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
@@ -270,18 +270,7 @@ export function fitAdaptive(
 
 /** Validates a stored filter state against the model's own configuration. */
 function filterState(json: unknown, m: Record<string, unknown>): FilterState {
-  const bad = (what: string) => new ModelError(`adaptive model state ${what}`);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw bad('must be an object');
-  }
-  const s = json as Record<string, unknown>;
-  const finite = (key: string) => {
-    const x = s[key];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw bad(`field ${key} must be a finite number`);
-    }
-    return x;
-  };
+  const { fields: s, bad, finite } = savedObject(json, 'adaptive model state');
   const ring = (key: string, length: number) => {
     const a = s[key];
     if (!Array.isArray(a) || a.length !== length || a.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {

@@ -1,4 +1,4 @@
-import { ModelError } from '../errors';
+import { savedObject } from '../serial';
 
 /**
  * Incident aftermath: after an incident's score has come back under the band edge, what follows
@@ -132,18 +132,7 @@ export class Aftermath {
 
 /** Validates a saved state (load() rejects what it does not understand). */
 export function readAftermathState(json: unknown): AftermathState {
-  const bad = (what: string) => new ModelError(`ensemble model aftermath ${what}`);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw bad('must be an object');
-  }
-  const o = json as Record<string, unknown>;
-  const finite = (key: string) => {
-    const x = o[key];
-    if (typeof x !== 'number' || !Number.isFinite(x)) {
-      throw bad(`field ${key} must be a finite number`);
-    }
-    return x;
-  };
+  const { bad, finite } = savedObject(json, 'ensemble model aftermath');
   const phase = finite('phase');
   if (phase !== 0 && phase !== 1 && phase !== 2) {
     throw bad('field phase must be 0, 1 or 2');
