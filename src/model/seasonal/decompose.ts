@@ -85,7 +85,7 @@ export function decompose(
     // over chunk medians reads a step as a slope, and the sawtooth left after removing it has no
     // level on either side. A real trend moves the hourly medians either side of a cut too little
     // to count as a step, and a ramp is no level, so trends are not cut (tested). Measured on NAB:
-    // detrended residuals lose 2.3 of the 2.8 points gained.
+    // detrended residuals lose 1.9 of the 2.7 points gained.
     for (let i = 0; i < n; i++) {
       work[i] = v[i] - fit.level - fit.profile[bins[i]];
     }

@@ -31,15 +31,15 @@ export const MIN_SEGMENT_MS = 6 * BLOCK_MS;
  * The level the window is aligned to is that of the latest segment that has held at least this
  * long. A day is a whole cycle of a daily pattern: a level seen through it is a level, not a
  * change of the pattern's shape, and a stretch less than a day old is still an excursion that may
- * end (aligning the window to it would page on its end). Measured on NAB: 12 h and 48 h both lose
- * about 2.5 points against a day (see the commit message).
+ * end (aligning the window to it would page on its end). Measured on NAB (standard profile, mean
+ * of three refit schedules): 12 h loses 4.5 points against a day, 48 h loses 2.6.
  */
 export const MIN_LEVEL_MS = 24 * BLOCK_MS;
 /**
  * A shift must be this many robust hour-to-hour sigmas. Hourly medians of a steady series move by
  * far less; this keeps slow wander of a noisy series from being cut, while a real change of level
- * (CPU 6 -> 14 on a host whose hourly medians move by 0.1) clears it by a wide margin. NAB: 8
- * changes nothing, 4 cuts wander and loses 2.4 points.
+ * (CPU 6 -> 14 on a host whose hourly medians move by 0.1) clears it by a wide margin. NAB: 4 and 8
+ * change next to nothing (the shifts there are far larger), so this is a safety margin, not a fit.
  */
 const STEP_SIGMAS = 6;
 /** ...and this many sigmas of the point residuals: a step lost in the point noise is no shift. */
@@ -232,7 +232,7 @@ export function levelShifts(t: Float64Array, r: Float64Array): LevelShifts | nul
   }
   // The reference is the latest level segment that has held MIN_LEVEL_MS. Earlier level segments
   // move to it; later ones are too recent to judge and stay as they are (measured: aligning them
-  // too pages on every return from a fresh excursion, and costs 17 points on NAB).
+  // too pages on every return from a fresh excursion, and costs 15 points on NAB).
   let ref = nSeg - 1;
   while (ref >= 0 && !(isLevel[ref] && t[pointBounds[ref + 1] - 1] - t[pointBounds[ref]] >= MIN_LEVEL_MS)) {
     ref--;
