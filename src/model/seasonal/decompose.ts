@@ -96,7 +96,9 @@ export function decompose(
         aligned[i] = v[i] + offsets[i];
       }
       v = aligned;
-      fit = fitLevelTrendProfile(t, v, bins, byBin, groups, nBins, periodMs, t0, work);
+      // One round from the first fit's profile: a step moves every bin alike, so that profile's
+      // shape is already right, and the refit keeps the fit's cost well under twice the plain one.
+      fit = fitLevelTrendProfile(t, v, bins, byBin, groups, nBins, periodMs, t0, work, fit.profile);
     }
   }
   const { level, slope, profile, profileCount } = fit;
@@ -165,15 +167,17 @@ function fitLevelTrendProfile(
   nBins: number,
   periodMs: number,
   t0: number,
-  work: Float64Array
+  work: Float64Array,
+  /** A profile to start from (then one round, not two); the fit takes it over. */
+  start?: Float64Array
 ): LevelTrendProfile {
   const n = t.length;
-  const profile = new Float64Array(nBins);
+  const profile = start ?? new Float64Array(nBins);
   const profileCount = new Float64Array(nBins);
   let slope = 0;
   // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended
   // values. Without a season the profile stays zero and the second round would repeat the first.
-  const rounds = nBins > 1 ? 2 : 1;
+  const rounds = nBins > 1 && !start ? 2 : 1;
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < n; i++) {
       work[i] = v[i] - profile[bins[i]];
