@@ -14,7 +14,7 @@ const ev = evaluateCorpus(files, {
   options: resolveOptions(),
   refitEveryMs: Number(process.env.REFIT_H ?? 6) * 3600e3,
 });
-const T = (ev.profiles as any)[process.env.PROFILE ?? 'standard'].threshold;
+const T = process.env.T ? Number(process.env.T) : (ev.profiles as any)[process.env.PROFILE ?? 'standard'].threshold;
 console.log('threshold', T);
 for (const f of ev.files) {
   const prob = probationLength(f.timestamps.length);

@@ -1,5 +1,6 @@
 import { MAD_TO_SIGMA } from '../stats';
 import type { Series } from '../types';
+import { levelShiftOffsets } from './shifts';
 import { binSlots, pooledBinMedians, selectMedian, smoothCircular, theilSenSlope, type BinGroups } from './robust';
 
 /**
@@ -38,7 +39,13 @@ export function binOf(t: number, periodMs: number, binMs: number, nBins: number)
   return b >= nBins ? nBins - 1 : b;
 }
 
-export function decompose(series: Series, periodMs: number, nBins: number, t0: number): Decomposition {
+export function decompose(
+  series: Series,
+  periodMs: number,
+  nBins: number,
+  t0: number,
+  alignShifts = true
+): Decomposition {
   const { t: tAll, v: vAll } = series;
   let n = 0;
   for (let i = 0; i < vAll.length; i++) {
@@ -65,50 +72,36 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
     bins[i] = binOf(t[i], periodMs, binMs, nBins);
   }
 
-  const profile = new Float64Array(nBins);
-  const profileCount = new Float64Array(nBins);
-  const work = new Float64Array(n);
-  // Three per-bin medians below (profile twice, scale once) group by the same bins: sort once.
+  // Per-bin medians (profile in every fit, scale once) group by the same bins: sort once.
   const byBin = nBins > 1 ? binSlots(bins, nBins) : undefined;
   const groups: BinGroups | undefined = byBin && { offsets: byBin.offsets, grouped: new Float64Array(n), nBins };
-  let slope = 0;
-  // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended
-  // values. Without a season the profile stays zero and the second round would repeat the first.
-  const rounds = nBins > 1 ? 2 : 1;
-  for (let round = 0; round < rounds; round++) {
+  const work = new Float64Array(n);
+  let fit = fitLevelTrendProfile(t, v, bins, byBin, groups, nBins, periodMs, t0, work);
+  if (alignShifts) {
+    // A sustained level shift inside the window would otherwise be learnt as a heavy residual tail
+    // and a step in the trend (see shifts.ts): align the segments before it to the current level
+    // and fit again, so profile and scale come from the whole window and the level is the new one.
+    // The shifts are sought in the deseasonalised values WITHOUT the first fit's trend: Theil–Sen
+    // over chunk medians reads a step as a slope, and the sawtooth left after removing it has no
+    // level on either side. A real trend moves the hourly medians either side of a cut too little
+    // to count as a step, and a ramp is no level, so trends are not cut (tested). Measured on NAB:
+    // detrended residuals lose 1.9 of the 2.7 points gained.
     for (let i = 0; i < n; i++) {
-      work[i] = v[i] - profile[bins[i]];
+      work[i] = v[i] - fit.level - fit.profile[bins[i]];
     }
-    slope = trendSlope(t, work, periodMs);
-    if (byBin && groups) {
-      const { grouped } = groups;
-      const { slot } = byBin;
+    const offsets = levelShiftOffsets(t, work);
+    if (offsets) {
+      const aligned = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        grouped[slot[i]] = v[i] - slope * (t[i] - t0);
+        aligned[i] = v[i] + offsets[i];
       }
-      pooledBinMedians(groups, PROFILE_MIN_COUNT, profile, profileCount);
-      smoothCircular(profile);
-      fillMissing(profile);
-    } else {
-      profileCount[0] = n;
+      v = aligned;
+      // One round from the first fit's profile: a step moves every bin alike, so that profile's
+      // shape is already right, and the refit keeps the fit's cost well under twice the plain one.
+      fit = fitLevelTrendProfile(t, v, bins, byBin, groups, nBins, periodMs, t0, work, fit.profile);
     }
   }
-  // The level only matters from the last round; work is free after it, so select in place.
-  for (let i = 0; i < n; i++) {
-    work[i] = v[i] - slope * (t[i] - t0) - profile[bins[i]];
-  }
-  let level = selectMedian(work, 0, n);
-  if (!Number.isFinite(level)) {
-    level = 0;
-  }
-  // Keep the profile centred so level + profile is what the trend line passes through.
-  if (nBins > 1) {
-    const c = selectMedian(profile.slice(), 0, nBins);
-    for (let b = 0; b < nBins; b++) {
-      profile[b] -= c;
-    }
-    level += c;
-  }
+  const { level, slope, profile, profileCount } = fit;
 
   // Residuals and their robust scale per bin.
   const resid = new Float64Array(n);
@@ -155,6 +148,72 @@ export function decompose(series: Series, periodMs: number, nBins: number, t0: n
     normalised[i] /= scale[bins[i]];
   }
   return { level, slope, t0, profile, scale, normalised };
+}
+
+interface LevelTrendProfile {
+  level: number;
+  slope: number;
+  profile: Float64Array;
+  profileCount: Float64Array;
+}
+
+/** The robust trend, per-bin profile and level of v (the first half of decompose). Overwrites `work`. */
+function fitLevelTrendProfile(
+  t: Float64Array,
+  v: Float64Array,
+  bins: Int32Array,
+  byBin: ReturnType<typeof binSlots> | undefined,
+  groups: BinGroups | undefined,
+  nBins: number,
+  periodMs: number,
+  t0: number,
+  work: Float64Array,
+  /** A profile to start from (then one round, not two); the fit takes it over. */
+  start?: Float64Array
+): LevelTrendProfile {
+  const n = t.length;
+  const profile = start ?? new Float64Array(nBins);
+  const profileCount = new Float64Array(nBins);
+  let slope = 0;
+  // Two rounds: the trend from deseasonalised chunk medians, then the profile from detrended
+  // values. Without a season the profile stays zero and the second round would repeat the first.
+  const rounds = nBins > 1 && !start ? 2 : 1;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < n; i++) {
+      work[i] = v[i] - profile[bins[i]];
+    }
+    slope = trendSlope(t, work, periodMs);
+    if (byBin && groups) {
+      const { grouped } = groups;
+      const { slot } = byBin;
+      for (let i = 0; i < n; i++) {
+        grouped[slot[i]] = v[i] - slope * (t[i] - t0);
+      }
+      pooledBinMedians(groups, PROFILE_MIN_COUNT, profile, profileCount);
+      smoothCircular(profile);
+      fillMissing(profile);
+    } else {
+      profileCount[0] = n;
+    }
+  }
+  // The level only matters from the last round; work is free after it, so select in place.
+  for (let i = 0; i < n; i++) {
+    work[i] = v[i] - slope * (t[i] - t0) - profile[bins[i]];
+  }
+  let level = selectMedian(work, 0, n);
+  if (!Number.isFinite(level)) {
+    level = 0;
+  }
+  // Keep the profile centred so level + profile is what the trend line passes through.
+  if (nBins > 1) {
+    const c = selectMedian(profile.slice(), 0, nBins);
+    for (let b = 0; b < nBins; b++) {
+      profile[b] -= c;
+    }
+    level += c;
+  }
+
+  return { level, slope, profile, profileCount };
 }
 
 /**
