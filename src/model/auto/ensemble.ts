@@ -78,6 +78,11 @@ import {
  * negative, a broken exporter) and values between the floor and the band score as before.
  * (Measured alternative: widening the band down to the floor, which keeps a single interval,
  * also scores the dips just above the floor low and gains under a fifth as much on NAB.)
+ *
+ * Daily routine and incident aftermath (routine.ts, aftermath.ts) both divide the combined score
+ * by a level >= 1 and draw the band where the divided score is 1: the routine by time of day, the
+ * aftermath by the peak of an incident that has just ended. The aftermath is the only state
+ * carried from point to point; it resumes at the end of training (see score).
  */
 
 /**
