@@ -1,4 +1,4 @@
-import { Aftermath, CONFIRM_MS, HOLD_PER_RUN, MIN_HOLD_MS, QUIET, readAftermathState } from './aftermath';
+import { Aftermath, CONFIRM_MS, HOLD_PER_RUN, MAX_HOLD_MS, MIN_HOLD_MS, QUIET, readAftermathState } from './aftermath';
 
 const MIN = 60_000;
 const CONFIRM = CONFIRM_MS / MIN;
@@ -36,6 +36,14 @@ describe('incident aftermath', () => {
     expect(long[31 + CONFIRM]).toBe(2);
     expect(long[30 + HOLD_PER_RUN * 30]).toBe(2);
     expect(long[31 + HOLD_PER_RUN * 30]).toBe(1);
+  });
+
+  it('holds for half a day at most', () => {
+    // Two hours above 1 at 5-minute steps: 12 x 2 h would be a day, the cap is 12 h.
+    const step = 5 * MIN;
+    const d = run([...Array<number>(24).fill(3), ...Array<number>((MAX_HOLD_MS + 3_600_000) / step).fill(0.5)], step);
+    expect(d[24 + MAX_HOLD_MS / step]).toBe(3);
+    expect(d[25 + MAX_HOLD_MS / step]).toBe(1);
   });
 
   it('measures the run in time, so the hold is the same at any step', () => {

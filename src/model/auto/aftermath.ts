@@ -19,7 +19,7 @@ import { savedObject } from '../serial';
  * - the run ends once the points have stayed at or under 1 for CONFIRM_MS; until then a point
  *   above 1 continues it. Its length is from its first point above 1 to its first point back
  *   under. The aftermath then lasts until HOLD_PER_RUN times that length after that point, at
- *   least MIN_HOLD_MS. Within it, a point's score is
+ *   least MIN_HOLD_MS and at most MAX_HOLD_MS. Within it, a point's score is
  *   divided by the incident's peak so far (its band is drawn at that level, so band and score
  *   agree), and a point beyond the peak raises the peak. What happens within the aftermath does
  *   not extend it: a second problem that stays after it is scored in full from then on, as a
@@ -46,6 +46,12 @@ import { savedObject } from '../serial';
 export const HOLD_PER_RUN = 12;
 /** ...and at least this long (three 5-minute scrapes; one-minute blips hold no longer than this). */
 export const MIN_HOLD_MS = 15 * 60_000;
+/**
+ * ...and at most half a day: after a day-long leak, a new problem the next day is news, and a band
+ * drawn at the leak's peak for weeks would hide it. NAB: capping at 12 h changes nothing, at 6 h
+ * costs half a point.
+ */
+export const MAX_HOLD_MS = 12 * 3_600_000;
 /**
  * A run ends once the score has stayed at or under 1 this long (two 5-minute scrapes): a noisy
  * incident that dips into the band for a scrape is still one incident, scored in full.
@@ -88,7 +94,7 @@ export class Aftermath {
   /** What the score of the point at tMs is divided by: the peak within an aftermath, else 1. */
   divisor(tMs: number): number {
     if (this.phase === 2) {
-      const hold = Math.max(MIN_HOLD_MS, HOLD_PER_RUN * (this.endMs - this.startMs));
+      const hold = Math.min(MAX_HOLD_MS, Math.max(MIN_HOLD_MS, HOLD_PER_RUN * (this.endMs - this.startMs)));
       if (tMs > this.endMs + hold) {
         this.phase = 0;
       }
