@@ -16,7 +16,7 @@ describe('defaults', () => {
       refId: 'B',
       queryType: 'backtest',
       for: '5m',
-      refitEvery: '1d',
+      refitEvery: '6h',
     });
   });
 

@@ -1,6 +1,7 @@
 import { DEFAULT_ALERT_RULES } from '../model/alerts';
 import { DEFAULT_OPTIONS } from '../model/options';
 import { formatDuration } from './duration';
+import { DEFAULT_RETRAIN_EVERY } from './settings';
 import type {
   AnomalyQuery,
   BacktestQuery,
@@ -31,7 +32,11 @@ export const DEFAULT_BACKTEST_THRESHOLDS: readonly BacktestThreshold[] = Object.
   DEFAULT_ALERT_RULES.map((r) => Object.freeze({ severity: r.severity, score: r.threshold }))
 );
 export const DEFAULT_FOR = formatDuration(DEFAULT_ALERT_RULES[0].forMs);
-export const DEFAULT_REFIT_EVERY = '1d';
+/**
+ * A backtest refits as the backend retrains when nothing else is set, so its would-be alerts are
+ * those the scheduled models would have raised.
+ */
+export const DEFAULT_REFIT_EVERY = DEFAULT_RETRAIN_EVERY;
 /** Score smoothing of a backtest when the query sets none: the 5-minute mean alert rules use. */
 export const DEFAULT_SMOOTHING = '5m';
 

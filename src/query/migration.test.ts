@@ -121,7 +121,7 @@ describe('migrateQuery', () => {
       { severity: 'warning', score: 1 },
       { severity: 'critical', score: 2 },
     ]);
-    expect(q.refitEvery).toBe('1d');
+    expect(q.refitEvery).toBe('6h');
   });
 
   it('leaves a current full query unchanged', () => {

@@ -188,13 +188,13 @@ describe('validateQuery', () => {
       });
     });
 
-    it('defaults to warning at 1 and critical at 2 for 5m', () => {
+    it('defaults to warning at 1 and critical at 2 for 5m, refitted every 6 h as the backend retrains', () => {
       expect(okOf(validateQuery(bt)).backtest).toStrictEqual({
         rules: [
           { severity: 'warning', threshold: 1, forMs: 300_000 },
           { severity: 'critical', threshold: 2, forMs: 300_000 },
         ],
-        refitEveryMs: 86_400_000,
+        refitEveryMs: 21_600_000,
         smoothingMs: 300_000,
       });
     });

@@ -163,10 +163,10 @@ describe('QueryEditor', () => {
     render(<Host initial={base()} ds={fakeDatasource()} spy={spy} />);
     await userEvent.click(screen.getByText('Backtest'));
     expect(spy).toHaveBeenLastCalledWith(
-      expect.objectContaining({ queryType: 'backtest', for: expect.any(String), refitEvery: '1d' })
+      expect.objectContaining({ queryType: 'backtest', for: expect.any(String), refitEvery: '6h' })
     );
     expect(screen.getByLabelText('Threshold 1 severity')).toHaveValue('warning');
-    expect(screen.getByLabelText('Refit every')).toHaveValue('1d');
+    expect(screen.getByLabelText('Refit every')).toHaveValue('6h');
   });
 
   it('in the alert rule editor: no browser execution, no backtest, score output only', () => {
