@@ -287,6 +287,17 @@ describe('incident aftermath', () => {
     expect(a.score[later]).toBeGreaterThan(1);
   });
 
+  it('keeps the minimum-deviation band edge at exactly 1 within the aftermath', () => {
+    // A minimum deviation wider than the held band: the band is widened to it, and its edge scores 1.
+    const minAbsDeviation = 1.2 * (a.upper[soon] - a.expected[soon]);
+    const wide = fitEnsemble(head(s, train), resolveOptions({ minAbsDeviation }), getDetector);
+    const c = allocScoreBuffers(n);
+    wide.score(s, c, train);
+    expect(c.upper[soon] - c.expected[soon]).toBeCloseTo(minAbsDeviation, 6);
+    expect(scoreAt(wide, withValue(s, soon, c.upper[soon]), soon, train)).toBeCloseTo(1, 9);
+    expect(scoreAt(wide, withValue(s, soon, c.lower[soon]), soon, train)).toBeCloseTo(1, 9);
+  });
+
   it('scores a point the same whatever range it is asked in', () => {
     for (const from of [soon - 3, soon, dip + 5]) {
       const c = allocScoreBuffers(n);

@@ -252,13 +252,17 @@ export class EnsembleModel implements Model {
       const atFloor = idle !== null && Math.abs(x - idle.value) <= idle.tolerance;
       let s = solver.value(x, atFloor ? which & UP : which) / (x > e ? levelUp : levelDown);
       const d = Math.abs(x - e);
-      const cap = d < floor ? d / floor : Infinity;
+      // Within the minimum deviation nothing scores above 1, and the widened band's edge scores
+      // exactly 1: the cap applies after the aftermath's division, as after the routine's. The
+      // tracker follows the undivided score.
+      // (Tested as the band edges were computed, so a value AT a widened edge is capped to 1.)
+      const cap = x <= e + floor && x >= e - floor ? d / floor : Infinity;
+      if (tracker && i >= afterTraining) {
+        tracker.observe(t[i], Math.min(s, cap));
+        s /= held;
+      }
       if (s > cap) {
         s = cap;
-      }
-      if (tracker && i >= afterTraining) {
-        tracker.observe(t[i], s);
-        s /= held;
       }
       if (write) {
         out.score[i] = s;
