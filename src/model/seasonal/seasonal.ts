@@ -9,6 +9,7 @@ import { normalQuantile } from '../stats';
 import { describeTraining } from '../training';
 import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, TrainingInfo } from '../types';
 import { binOf, decompose } from './decompose';
+import { withoutIncidentInProgress } from './trailing';
 
 /**
  * Seasonal-profile detector: expected = robust trend + median profile at the point's position in
@@ -165,7 +166,9 @@ export function fitSeasonal(series: Series, options: ModelOptions): SeasonalMode
   }
   const periodMs = detected.kind === 'none' ? 0 : detected.periodMs;
   const d = decompose(series, periodMs, nBins, training.toMs);
-  const band = calibrateBand(strideSample(d.normalised, MAX_CALIBRATION_POINTS), options.sensitivity);
+  // An incident under way at the end of training is not how far this series strays (trailing.ts).
+  const calibration = withoutIncidentInProgress(d.normalised, step);
+  const band = calibrateBand(strideSample(calibration, MAX_CALIBRATION_POINTS), options.sensitivity);
   // Few residuals make the empirical tail unreliable: never narrower than the normal model.
   const kMin = normalQuantile(1 - falseAlarmRate(options.sensitivity) / 2);
   const halfLifeSteps = Math.max(LEVEL_HALF_LIFE_STEPS, LEVEL_HALF_LIFE_MS / step);
