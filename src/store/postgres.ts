@@ -1,11 +1,10 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
-import type { DetectorKind, Model, SerializedModel } from '../model';
+import type { Model, SerializedModel } from '../model';
 import { CorruptModelError, StoreError } from './errors';
 import type { ModelCache } from './modelCache';
 import { parsePostgresUrl } from './postgresConfig';
 import { pgError, type PgTarget, type PgTimeouts } from './postgresErrors';
 import { migratePg, PG_MIGRATIONS, type PgMigration } from './postgresSchema';
-import type { SeriesKeyParts } from './seriesKey';
 import type {
   KeySummary,
   ListOptions,
@@ -29,6 +28,8 @@ import {
   prepareVersion,
   toInfo,
   toInfoOrCorrupt,
+  toKeySummary,
+  headOf,
   type Head,
 } from './versionRow';
 
@@ -302,16 +303,7 @@ export class PostgresModelStore implements ModelStore {
          ORDER BY k.key`,
         [prefix, limit, offset]
       );
-      const items: KeySummary[] = rows.rows.map((r) => ({
-        key: String(r.key),
-        activeVersion: r.pinned_version === null ? Number(r.latest) : Number(r.pinned_version),
-        latestVersion: Number(r.latest),
-        pinnedVersion: r.pinned_version === null ? null : Number(r.pinned_version),
-        versionCount: Number(r.n),
-        kind: String(r.kind) as DetectorKind,
-        lastTrainedMs: Number(r.last_trained),
-        parts: r.parts === null ? null : (JSON.parse(String(r.parts)) as SeriesKeyParts),
-      }));
+      const items: KeySummary[] = rows.rows.map(toKeySummary);
       return { items, total: Number(total.rows[0].n) };
     });
   }
@@ -551,13 +543,7 @@ async function readHead(c: PoolClient, key: string): Promise<Head | undefined> {
      FROM vigil_model_keys k WHERE k.key = $1`,
     [key]
   );
-  const row = r.rows[0];
-  if (!row || row.latest === null) {
-    return undefined;
-  }
-  const latest = Number(row.latest);
-  const pinned = row.pinned === null ? null : Number(row.pinned);
-  return { latest, pinned, active: pinned ?? latest };
+  return headOf(r.rows[0]);
 }
 
 /**

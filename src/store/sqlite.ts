@@ -1,11 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
-import type { DetectorKind, Model, SerializedModel } from '../model';
+import type { Model, SerializedModel } from '../model';
 import { CorruptModelError, SchemaTooNewError, StoreError, type StoreErrorCode } from './errors';
 import type { ModelCache } from './modelCache';
 import { MIGRATIONS, type Migration } from './schema';
-import type { SeriesKeyParts } from './seriesKey';
 import type {
   KeySummary,
   ListOptions,
@@ -29,6 +28,8 @@ import {
   prepareVersion,
   toInfo,
   toInfoOrCorrupt,
+  toKeySummary,
+  headOf,
   type Head,
 } from './versionRow';
 
@@ -291,16 +292,7 @@ export class SqliteModelStore implements ModelStore {
          JOIN model_versions l ON l.key = k.key AND l.version = k.latest
          ORDER BY k.key`
       ).all({ p: prefix, limit, offset });
-      const items: KeySummary[] = rows.map((r) => ({
-        key: String(r.key),
-        activeVersion: r.pinned_version === null ? Number(r.latest) : Number(r.pinned_version),
-        latestVersion: Number(r.latest),
-        pinnedVersion: r.pinned_version === null ? null : Number(r.pinned_version),
-        versionCount: Number(r.n),
-        kind: String(r.kind) as DetectorKind,
-        lastTrainedMs: Number(r.last_trained),
-        parts: r.parts === null ? null : (JSON.parse(String(r.parts)) as SeriesKeyParts),
-      }));
+      const items: KeySummary[] = rows.map(toKeySummary);
       return { items, total };
     });
   }
@@ -503,12 +495,7 @@ export class SqliteModelStore implements ModelStore {
       `SELECT k.pinned_version AS pinned, (SELECT MAX(version) FROM model_versions v WHERE v.key = k.key) AS latest
        FROM model_keys k WHERE k.key = ?`
     ).get(checkKey(key)) as Row | undefined;
-    if (!row || row.latest === null) {
-      return undefined;
-    }
-    const latest = Number(row.latest);
-    const pinned = row.pinned === null ? null : Number(row.pinned);
-    return { latest, pinned, active: pinned ?? latest };
+    return headOf(row);
   }
 
   /** Version numbers of a key, newest first. */

@@ -1,6 +1,7 @@
 import { isModelKind, loadModel, type Model, type ModelOptions, type SerializedModel } from '../model';
 import { CorruptModelError, StoreError } from './errors';
-import type { ListOptions, SaveMeta, VersionInfo } from './types';
+import type { SeriesKeyParts } from './seriesKey';
+import type { KeySummary, ListOptions, SaveMeta, VersionInfo } from './types';
 
 // What every store implementation checks and decodes the same way, so the SQLite and PostgreSQL
 // stores cannot drift apart on what they accept or on when a stored model counts as corrupt.
@@ -17,6 +18,36 @@ export interface Head {
   latest: number;
   pinned: number | null;
   active: number;
+}
+
+/**
+ * The head from a row of a key's pin (`pinned`) and newest version (`latest`, null when the key
+ * has no versions); undefined when there is no such key or it has no versions.
+ */
+export function headOf(row: Record<string, unknown> | undefined): Head | undefined {
+  if (!row || row.latest === null || row.latest === undefined) {
+    return undefined;
+  }
+  const latest = Number(row.latest);
+  const pinned = row.pinned === null ? null : Number(row.pinned);
+  return { latest, pinned, active: pinned ?? latest };
+}
+
+/**
+ * One row of the key listing (columns key, pinned_version, parts, latest, n, kind, last_trained)
+ * as the API's KeySummary.
+ */
+export function toKeySummary(r: Record<string, unknown>): KeySummary {
+  return {
+    key: String(r.key),
+    activeVersion: r.pinned_version === null ? Number(r.latest) : Number(r.pinned_version),
+    latestVersion: Number(r.latest),
+    pinnedVersion: r.pinned_version === null ? null : Number(r.pinned_version),
+    versionCount: Number(r.n),
+    kind: String(r.kind) as KeySummary['kind'],
+    lastTrainedMs: Number(r.last_trained),
+    parts: r.parts === null ? null : (JSON.parse(String(r.parts)) as SeriesKeyParts),
+  };
 }
 
 /** A version ready to be written: its header fields and texts, validated. */
