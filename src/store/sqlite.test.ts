@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatabaseSync } from 'node:sqlite';
-import { SchemaTooNewError, StoreError } from './errors';
+import { SchemaTooNewError } from './errors';
 import { MIGRATIONS, type Migration } from './schema';
 import { checkStorePath, SqliteModelStore } from './sqlite';
-import { tempDir, trainTestModel } from './testing';
+import { expectStoreError, tempDir, trainTestModel } from './testing';
 
 let dir: string;
 let cleanup: () => void;
@@ -25,16 +25,6 @@ afterEach(() => {
   store.closeSync();
   cleanup();
 });
-
-async function expectStoreError(p: Promise<unknown>, code: string, message: RegExp) {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(err).toBeInstanceOf(StoreError);
-  expect((err as StoreError).code).toBe(code);
-  expect((err as StoreError).message).toMatch(message);
-}
 
 describe('open', () => {
   test('creates the directory, the schema and switches to WAL', () => {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { getDetector, resolveOptions, type DetectorKind, type Model } from '../model';
+import { StoreError } from './errors';
 
 /** A deterministic test series: a slow sine with a seeded wobble, one point a minute. */
 export function testSeries(n: number, seed = 1): { t: Float64Array; v: Float64Array } {
@@ -25,4 +26,15 @@ export function trainTestModel(kind: DetectorKind = 'zscore', seed = 1, n = 500)
 export function tempDir(prefix = 'vigil-store-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** For tests: the promise rejects with a StoreError of this code whose message matches. */
+export async function expectStoreError(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe(code);
+  expect((err as StoreError).message).toMatch(message);
 }

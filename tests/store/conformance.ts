@@ -1,6 +1,6 @@
 import { allocScoreBuffers } from '../../src/model';
-import { CorruptModelError, ModelCache, StoreError, type ModelStore } from '../../src/store';
-import { testSeries, trainTestModel } from '../../src/store/testing';
+import { CorruptModelError, ModelCache, type ModelStore } from '../../src/store';
+import { expectStoreError, testSeries, trainTestModel } from '../../src/store/testing';
 
 /**
  * The ModelStore contract (src/store/types.ts), as one set of assertions every implementation
@@ -21,16 +21,6 @@ export interface StoreUnderTest {
 export interface StoreHarness {
   name: string;
   setup(): Promise<StoreUnderTest>;
-}
-
-export async function expectStoreError(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e
-  );
-  expect(err).toBeInstanceOf(StoreError);
-  expect((err as StoreError).code).toBe(code);
-  expect((err as StoreError).message).toMatch(message);
 }
 
 export function describeModelStoreContract(harness: StoreHarness): void {

@@ -9,8 +9,8 @@ import { freePort } from '../prometheus/server';
 import { PostgresModelStore, SchemaTooNewError, StoreError, type ModelStore } from '../../src/store';
 import { parsePostgresUrl } from '../../src/store/postgresConfig';
 import { PG_MIGRATIONS, type PgMigration } from '../../src/store/postgresSchema';
-import { trainTestModel } from '../../src/store/testing';
-import { describeModelStoreContract, expectStoreError } from './conformance';
+import { expectStoreError, trainTestModel } from '../../src/store/testing';
+import { describeModelStoreContract } from './conformance';
 import { startPostgres, type RunningPostgres } from './postgresServer';
 
 jest.setTimeout(60_000);
