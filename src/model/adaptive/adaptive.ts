@@ -1,4 +1,5 @@
 import { type BandCalibration, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
+import { dlog } from '../detmath';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { num, readHeader, savedObject, writeHeader } from '../serial';
@@ -370,7 +371,7 @@ function robustBand(z: Float64Array, sensitivity: number): BandCalibration {
       sum += excess[j];
     }
     const beta = sum / keep;
-    return Math.max(u + beta * Math.log(frac / rate), 0);
+    return Math.max(u + beta * dlog(frac / rate), 0);
   };
   return { upper: side(1), lower: side(-1) };
 }
