@@ -1,3 +1,4 @@
+import { DAY_MS } from '../options';
 import { MAD_TO_SIGMA } from '../stats';
 import type { Series } from '../types';
 import { levelShiftOffsets } from './shifts';
@@ -29,6 +30,15 @@ const SCALE_PRIOR_COUNT = 20;
 /** Quiet bins are floored at this share of the global residual sigma. */
 const SCALE_FLOOR_SHARE = 0.25;
 const MAX_TREND_CHUNKS = 200;
+/**
+ * History a trend needs. Over a day or so a slope is part of a daily cycle not yet seen twice, or
+ * a start-up transient (a new instance's boot traffic decaying to its level), and extrapolating it
+ * until the next refit drew expectations far below zero for a metric that never went there (NAB
+ * iio: -190M bytes/s after 14 hours of history). Without a trend the level still follows the
+ * series through refits and the scoring-time correction. NAB is unchanged (measured at 1, 2 and
+ * 3 days).
+ */
+const MIN_TREND_SPAN_MS = 2 * DAY_MS;
 
 export function binOf(t: number, periodMs: number, binMs: number, nBins: number): number {
   if (nBins === 1) {
@@ -227,7 +237,7 @@ function trendSlope(t: Float64Array, d: Float64Array, periodMs: number): number 
     return 0;
   }
   const span = t[n - 1] - t[0];
-  if (!(span > 0)) {
+  if (!(span >= MIN_TREND_SPAN_MS)) {
     return 0;
   }
   let chunkMs: number;

@@ -72,4 +72,24 @@ describe('seasonal NAB-driven robustness', () => {
       }
     }
   });
+
+  it('does not extrapolate a start-up transient on short history as a trend', () => {
+    // A new instance: boot traffic decaying from 60 to a level of 3 over its first hours, 14 hours
+    // of history in all, then 6 hours of the level.
+    const rng = new Rng(11);
+    const n = 20 * 12;
+    const t = new Float64Array(n);
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      t[i] = Date.UTC(2024, 0, 1) + i * 300_000;
+      v[i] = 3 + 57 * Math.exp(-i / 24) + 0.3 * rng.next();
+    }
+    const cut = 14 * 12;
+    const model = fitSeasonal({ t: t.slice(0, cut), v: v.slice(0, cut) }, opts());
+    expect(model.params.slope).toBe(0);
+    const out = scoreAll(model, { t: t.slice(cut), v: v.slice(cut) });
+    for (let i = 0; i < n - cut; i++) {
+      expect(out.expected[i]).toBeGreaterThan(0);
+    }
+  });
 });
