@@ -1,37 +1,11 @@
 import { Rng } from '../model/random';
 import { migrateQuery } from './migration';
+import { FUZZ_QUERY_KEYS } from './testing';
 import { validateQuery } from './validate';
 
 // Random JSON in the neighbourhood of real queries: migrate and validate must never throw,
 // migration must be idempotent, and a valid verdict must survive a JSON round trip.
-const KEYS = [
-  'refId',
-  'schemaVersion',
-  'queryType',
-  'expr',
-  'model',
-  'outputs',
-  'options',
-  'execution',
-  'legendFormat',
-  'step',
-  'minStep',
-  'thresholds',
-  'for',
-  'refitEvery',
-  'sensitivity',
-  'trainingWindowDays',
-  'direction',
-  'showBand',
-  'runInBrowser',
-  'interval',
-  'trainingWindow',
-  'seed',
-  'severity',
-  'score',
-  '__proto__',
-  'constructor',
-];
+const KEYS = FUZZ_QUERY_KEYS;
 const STRINGS = [
   '',
   'up',

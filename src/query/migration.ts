@@ -139,7 +139,8 @@ function setIfAbsent(o: Raw, key: string, value: unknown): void {
 // ---------------------------------------------------------------------------------------------
 // Current version: fill defaults, fix the key set and order.
 
-const COMMON_KEYS = new Set([
+/** Top-level keys of a current query, any type (exported for the fuzzers' key lists). */
+export const COMMON_KEYS: ReadonlySet<string> = new Set([
   'refId',
   'hide',
   'datasource',
@@ -155,7 +156,8 @@ const COMMON_KEYS = new Set([
   'step',
   'minStep',
 ]);
-const BACKTEST_KEYS = new Set(['thresholds', 'for', 'refitEvery', 'smoothing']);
+/** Top-level keys only a backtest query has. */
+export const BACKTEST_KEYS: ReadonlySet<string> = new Set(['thresholds', 'for', 'refitEvery', 'smoothing']);
 
 function normalize(q: Raw, version: number, defaults: QueryDefaults | undefined): VigilQuery {
   const queryType = q.queryType ?? 'anomaly';

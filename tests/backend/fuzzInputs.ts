@@ -1,4 +1,5 @@
 import { Rng } from '../../src/model/random';
+import { FUZZ_QUERY_KEYS } from '../../src/query/testing';
 
 /**
  * Seeded inputs for fuzzing the backend handlers: random JSON, valid query models and resource
@@ -128,44 +129,8 @@ export class FuzzSource {
   }
 }
 
-const KEYS = [
-  'refId',
-  'schemaVersion',
-  'queryType',
-  'expr',
-  'model',
-  'outputs',
-  'options',
-  'execution',
-  'legendFormat',
-  'step',
-  'minStep',
-  'thresholds',
-  'for',
-  'refitEvery',
-  'sensitivity',
-  'direction',
-  'minAbsDeviation',
-  'minRelDeviation',
-  'trainingWindow',
-  'seasonality',
-  'seed',
-  'severity',
-  'score',
-  'version',
-  'key',
-  'query',
-  'range',
-  'from',
-  'to',
-  'fromMs',
-  'toMs',
-  '__proto__',
-  'constructor',
-  'toString',
-  '',
-  '💥',
-];
+// Query keys, then the resource bodies' keys and hostile ones.
+const KEYS = [...FUZZ_QUERY_KEYS, 'version', 'query', 'range', 'from', 'to', 'fromMs', 'toMs', 'toString', '', '💥'];
 
 const NUMBERS = [0, -0, 1, -1, 0.5, 7, 1e308, -1e308, 5e-324, 2 ** 53 + 2, -(2 ** 31), 2 ** 32, 1e21, 123456789012345];
 
