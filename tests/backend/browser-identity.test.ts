@@ -1,12 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { createHandlers, type Handlers } from '../../src/backend/handlers';
-import type { CallContext } from '../../src/backend/handlers/types';
-import { createLogger } from '../../src/backend/log';
-import { MetricsRegistry } from '../../src/backend/metrics';
 import type { CallResourceResponse, PluginContext } from '../../src/backend/protocol/messages';
 import { computeJob, type Compute } from '../../src/datasource/execution/job';
 import { proxyFetch, type SendResource } from '../../src/datasource/execution/proxyFetch';
@@ -14,8 +8,8 @@ import { runInBrowser, type BrowserResult } from '../../src/datasource/execution
 import { PrometheusClient } from '../../src/prometheus/client';
 import { seriesName } from '../../src/prometheus/decode';
 import { validateQuery, type ValidQuery } from '../../src/query/validate';
-import { fixtureFamilies, QUERY_FROM, QUERY_TO } from '../prometheus/fixture';
-import { startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { QUERY_FROM, QUERY_TO } from '../prometheus/fixture';
+import { useLiveBackend } from './liveBackend';
 import { testPluginContext } from './pluginContext';
 
 // Browser execution against the backend, on the same real Prometheus (promtool-backfilled): the
@@ -25,35 +19,18 @@ import { testPluginContext } from './pluginContext';
 
 jest.setTimeout(180_000);
 
-let prom: RunningPrometheus;
-let dir: string;
-let handlers: Handlers;
-const ctx: CallContext = { signal: new AbortController().signal, logger: createLogger({ write: () => undefined }) };
-
-beforeAll(async () => {
-  prom = await startPrometheus({ families: fixtureFamilies(), scrapeIntervalS: 0 });
-  dir = mkdtempSync(path.join(tmpdir(), 'vigil-identity-'));
-  handlers = createHandlers({ registry: new MetricsRegistry(), version: 'test' });
-});
-
-afterAll(async () => {
-  await handlers?.close();
-  await prom?.stop();
-  if (dir) {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+const live = useLiveBackend('identity');
 
 const pluginContext = (): PluginContext =>
   testPluginContext({
     uid: 'ds-identity',
-    jsonData: { prometheusUrl: prom.url, modelStorePath: path.join(dir, 'models.db') },
+    jsonData: { prometheusUrl: live.prom.url, modelStorePath: path.join(live.dir, 'models.db') },
   });
 
-/** The resource proxy as the browser reaches it through Grafana: CallResource on the real handlers. */
+/** The resource proxy as the browser reaches it through Grafana: CallResource on the real live.handlers. */
 const sendResource: SendResource = async (call) => {
   const messages: CallResourceResponse[] = [];
-  await handlers.callResource(
+  await live.handlers.callResource(
     {
       pluginContext: pluginContext(),
       path: call.path,
@@ -63,7 +40,7 @@ const sendResource: SendResource = async (call) => {
       body: Buffer.from(call.body ?? '', 'utf8'),
     },
     { send: async (m) => void messages.push(m), started: false },
-    ctx
+    live.ctx
   );
   return { status: messages[0].code ?? 0, data: JSON.parse(Buffer.from(messages[0].body ?? '').toString('utf8')) };
 };
@@ -75,7 +52,7 @@ const REQUEST = { fromMs: QUERY_FROM, toMs: QUERY_TO, maxDataPoints: 1000, inter
 const OUTPUTS = ['expected', 'lower', 'upper', 'score'] as const;
 
 async function backendFrames(q: Record<string, unknown>): Promise<Map<string, Map<string, Float64Array>>> {
-  const res = await handlers.queryData(
+  const res = await live.handlers.queryData(
     {
       pluginContext: pluginContext(),
       headers: {},
@@ -91,7 +68,7 @@ async function backendFrames(q: Record<string, unknown>): Promise<Map<string, Ma
         },
       ],
     },
-    ctx
+    live.ctx
   );
   const r = res.responses.A;
   expect(r.error).toBeUndefined();

@@ -1,21 +1,16 @@
 import { tableFromIPC } from 'apache-arrow';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { createHandlers, type Handlers } from '../../src/backend/handlers';
-import type { CallContext, ResourceResponseSender } from '../../src/backend/handlers/types';
-import { createLogger } from '../../src/backend/log';
-import { MetricsRegistry } from '../../src/backend/metrics';
+import type { ResourceResponseSender } from '../../src/backend/handlers/types';
 import type {
   CallResourceResponse,
   DataQuery,
   PluginContext,
   QueryDataRequest,
 } from '../../src/backend/protocol/messages';
-import { QUERY_FROM, QUERY_TO, fixtureFamilies } from '../prometheus/fixture';
-import { startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { QUERY_FROM, QUERY_TO } from '../prometheus/fixture';
 import { FuzzSource } from './fuzzInputs';
+import { useLiveBackend } from './liveBackend';
 import { testPluginContext } from './pluginContext';
 
 // A seeded fuzz run over the real QueryData and CallResource handlers (real Prometheus with the
@@ -35,22 +30,7 @@ const SEED = Number(process.env.VIGIL_FUZZ_SEED ?? 20240101);
 
 jest.setTimeout(Math.max(120_000, CASES * 500));
 
-let prom: RunningPrometheus;
-let dir: string;
-let handlers: Handlers;
-const ctx: CallContext = { signal: new AbortController().signal, logger: createLogger({ write: () => undefined }) };
-
-beforeAll(async () => {
-  prom = await startPrometheus({ families: fixtureFamilies(), scrapeIntervalS: 0 });
-  dir = mkdtempSync(path.join(tmpdir(), 'vigil-fuzz-'));
-  handlers = createHandlers({ registry: new MetricsRegistry(), version: 'test' });
-});
-
-afterAll(async () => {
-  await handlers?.close();
-  await prom?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const live = useLiveBackend('fuzz');
 
 function pluginContext(role: string | undefined): PluginContext {
   return testPluginContext({
@@ -59,8 +39,8 @@ function pluginContext(role: string | undefined): PluginContext {
     login: 'fuzz',
     // Small limits keep odd ranges cheap (and exercise the limit path).
     jsonData: {
-      prometheusUrl: prom.url,
-      modelStorePath: path.join(dir, 'models.db'),
+      prometheusUrl: live.prom.url,
+      modelStorePath: path.join(live.dir, 'models.db'),
       maxPointsPerQuery: 200_000,
       timeout: 10,
     },
@@ -198,7 +178,7 @@ describe(`fuzz: ${CASES} QueryData requests and ${RESOURCE_CASES} resource calls
       let responses;
       const started = performance.now();
       try {
-        responses = (await handlers.queryData(req, ctx)).responses;
+        responses = (await live.handlers.queryData(req, live.ctx)).responses;
         const ms = performance.now() - started;
         if (process.env.VIGIL_FUZZ_SLOW && ms > Number(process.env.VIGIL_FUZZ_SLOW)) {
           process.stderr.write(`${Math.round(ms)} ms: ${describeCase(SEED, i, queries)}\n`);
@@ -327,7 +307,7 @@ async function call(
       return messages.length > 0;
     },
   };
-  await handlers.callResource(
+  await live.handlers.callResource(
     {
       pluginContext: pluginContext(role),
       path: p,
@@ -337,7 +317,7 @@ async function call(
       body,
     },
     sender,
-    ctx
+    live.ctx
   );
   if (messages.length === 0) {
     throw new Error(`no answer to ${method} /${p}`);

@@ -1,16 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
-import { createHandlers, type Handlers } from '../../src/backend/handlers';
-import type { CallContext } from '../../src/backend/handlers/types';
-import { createLogger } from '../../src/backend/log';
-import { MetricsRegistry } from '../../src/backend/metrics';
 import type { CallResourceResponse, PluginContext } from '../../src/backend/protocol/messages';
 import { seriesKey, SqliteModelStore } from '../../src/store';
 import { trainTestModel } from '../../src/store/testing';
-import { FIXTURE_START, fixtureFamilies } from '../prometheus/fixture';
-import { freePort, startPrometheus, type RunningPrometheus } from '../prometheus/server';
+import { FIXTURE_START } from '../prometheus/fixture';
+import { freePort } from '../prometheus/server';
+import { useLiveBackend } from './liveBackend';
 import { testPluginContext } from './pluginContext';
 
 // The CallResource routes (/prometheus/*, /models) through the real handlers, against a real
@@ -18,12 +13,8 @@ import { testPluginContext } from './pluginContext';
 
 jest.setTimeout(120_000);
 
-let prom: RunningPrometheus;
-let dir: string;
 let dbPath: string;
-let handlers: Handlers;
 let updated = 1;
-const ctx: CallContext = { signal: new AbortController().signal, logger: createLogger({ write: () => undefined }) };
 
 const keyA = seriesKey({
   datasourceUid: 'ds-res',
@@ -47,9 +38,7 @@ const keyOther = seriesKey({
   labels: { instance: 'a' },
 });
 
-beforeAll(async () => {
-  prom = await startPrometheus({ families: fixtureFamilies(), scrapeIntervalS: 0 });
-  dir = mkdtempSync(path.join(tmpdir(), 'vigil-resources-'));
+const live = useLiveBackend('resources', async (dir) => {
   dbPath = path.join(dir, 'models.db');
   const seed = SqliteModelStore.open(dbPath);
   for (let s = 1; s <= 3; s++) {
@@ -58,15 +47,6 @@ beforeAll(async () => {
   await seed.saveVersion(keyB, trainTestModel('zscore', 7));
   await seed.saveVersion(keyOther, trainTestModel('zscore', 8));
   await seed.close();
-  handlers = createHandlers({ registry: new MetricsRegistry(), version: 'test' });
-});
-
-afterAll(async () => {
-  await handlers?.close();
-  await prom?.stop();
-  if (dir) {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 function pluginContext(
@@ -77,7 +57,7 @@ function pluginContext(
   return testPluginContext({
     uid,
     role,
-    jsonData: { prometheusUrl: prom.url, modelStorePath: dbPath, ...jsonData },
+    jsonData: { prometheusUrl: live.prom.url, modelStorePath: dbPath, ...jsonData },
     lastUpdatedMS: jsonData.prometheusUrl ? updated++ : 1,
   });
 }
@@ -96,7 +76,7 @@ async function call(
 ): Promise<Answer> {
   const messages: CallResourceResponse[] = [];
   const pathOnly = url.split('?')[0];
-  await handlers.callResource(
+  await live.handlers.callResource(
     {
       pluginContext: options.pc ?? pluginContext(options.role),
       path: pathOnly,
@@ -111,7 +91,7 @@ async function call(
         return messages.length > 0;
       },
     },
-    ctx
+    live.ctx
   );
   expect(messages.length).toBeGreaterThanOrEqual(1);
   const first = messages[0];
@@ -216,7 +196,9 @@ describe('/prometheus/* proxy', () => {
 
   it('query_range: the same series, sample for sample, as asking Prometheus directly (GET, form and JSON POST)', async () => {
     const params = { query: 'vigil_load', start: String(start), end: String(start + 6 * 3600), step: '300' };
-    const direct = (await (await fetch(`${prom.url}/api/v1/query_range?${new URLSearchParams(params)}`)).json()) as {
+    const direct = (await (
+      await fetch(`${live.prom.url}/api/v1/query_range?${new URLSearchParams(params)}`)
+    ).json()) as {
       data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
     };
     const byName = (r: Array<{ metric: Record<string, string>; values: unknown[] }>) =>
