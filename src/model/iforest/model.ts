@@ -7,9 +7,10 @@ import type { Model, ModelOptions, ScoreBuffers, Series, SerializedModel, Traini
 import { RollingWindow } from '../zscore/rollingWindow';
 import { explainRow, type Contribution } from './attribution';
 import { checkSpec, computeFeatures, DEFAULT_FEATURE_SPEC, featureNames, type FeatureSpec } from './features';
-import { DEFAULT_FOREST_PARAMS, IsolationForest } from './forest';
+import { IsolationForest } from './forest';
 import { RobustScaler } from './scaler';
-import { fitScoreMap, mapScore, type ScoreMap } from './scoreMap';
+import { mapScore, type ScoreMap } from './scoreMap';
+import { trainForest, type ForestModelParams } from './training';
 
 /**
  * Univariate isolation-forest detector. The forest judges each point by its causal features
@@ -22,11 +23,7 @@ import { fitScoreMap, mapScore, type ScoreMap } from './scoreMap';
 
 const FORMAT_VERSION = 1;
 
-export interface IsolationForestParams {
-  nTrees: number;
-  maxSamples: number;
-  spec: Partial<FeatureSpec>;
-}
+export type IsolationForestParams = ForestModelParams;
 
 interface FittedParts {
   spec: FeatureSpec;
@@ -187,23 +184,7 @@ export function fitIsolationForest(
   if (m < 2) {
     throw new ModelError(`iforest needs at least 2 finite training points, got ${m}`);
   }
-  const scaler = RobustScaler.fit(x, n, nF, use);
-  scaler.transform(x, n);
-  const rows = new Float64Array(m * nF);
-  for (let i = 0, j = 0; i < n; i++) {
-    if (use[i]) {
-      rows.set(x.subarray(i * nF, (i + 1) * nF), j * nF);
-      j++;
-    }
-  }
-  const forest = IsolationForest.fit(rows, m, nF, {
-    nTrees: params.nTrees ?? DEFAULT_FOREST_PARAMS.nTrees,
-    maxSamples: params.maxSamples ?? DEFAULT_FOREST_PARAMS.maxSamples,
-    seed: options.seed,
-  });
-  const s = new Float64Array(m);
-  forest.score(rows, m, s);
-  const map = fitScoreMap(s, options.sensitivity);
+  const { scaler, forest, map } = trainForest(x, n, nF, use, m, params, options);
 
   // Residuals around the same causal rolling median that scoring reports as `expected`.
   const residuals = new Float64Array(n).fill(NaN);

@@ -12,9 +12,10 @@ import {
   writeTimeFeatures,
   type FeatureSpec,
 } from './features';
-import { DEFAULT_FOREST_PARAMS, IsolationForest } from './forest';
+import { IsolationForest } from './forest';
 import { RobustScaler } from './scaler';
-import { fitScoreMap, mapScore, type ScoreMap } from './scoreMap';
+import { mapScore, type ScoreMap } from './scoreMap';
+import { trainForest, type ForestModelParams } from './training';
 
 /**
  * One forest over several aligned series (same timestamps): per-series causal features plus
@@ -38,11 +39,7 @@ export interface AlignedSeries {
 /** Per-series columns default to value, difference and deviation from the rolling mean. */
 export const DEFAULT_MULTI_SPEC: Readonly<FeatureSpec> = Object.freeze({ ...DEFAULT_FEATURE_SPEC, std: false });
 
-export interface MultivariateParams {
-  nTrees: number;
-  maxSamples: number;
-  spec: Partial<FeatureSpec>;
-}
+export type MultivariateParams = ForestModelParams;
 
 export class MultivariateForestModel {
   readonly featureNames: readonly string[];
@@ -201,29 +198,8 @@ export function fitMultivariateForest(
   if (m < 2) {
     throw new ModelError(`multivariate forest needs at least 2 complete rows, got ${m}`);
   }
-  const scaler = RobustScaler.fit(x, n, nF, use);
-  scaler.transform(x, n);
-  const rows = new Float64Array(m * nF);
-  for (let i = 0, j = 0; i < n; i++) {
-    if (use[i]) {
-      rows.set(x.subarray(i * nF, (i + 1) * nF), nF * j++);
-    }
-  }
-  const forest = IsolationForest.fit(rows, m, nF, {
-    nTrees: params.nTrees ?? DEFAULT_FOREST_PARAMS.nTrees,
-    maxSamples: params.maxSamples ?? DEFAULT_FOREST_PARAMS.maxSamples,
-    seed: options.seed,
-  });
-  const s = new Float64Array(m);
-  forest.score(rows, m, s);
-  return new MultivariateForestModel(
-    options,
-    [...input.names],
-    spec,
-    scaler,
-    forest,
-    fitScoreMap(s, options.sensitivity)
-  );
+  const { scaler, forest, map } = trainForest(x, n, nF, use, m, params, options);
+  return new MultivariateForestModel(options, [...input.names], spec, scaler, forest, map);
 }
 
 function multiFeatureNames(names: readonly string[], spec: FeatureSpec): string[] {
