@@ -34,6 +34,19 @@ describe('vigil bin', () => {
     expect(r.stdout).toMatch(/usage: vigil/);
   });
 
+  it('refuses a Node older than 22 with a clear message, not a missing-module stack', () => {
+    // The launcher's own check, run as an old Node would run it (its version faked before the bin loads).
+    const fake =
+      "Object.defineProperty(process, 'version', { value: 'v20.1.0' });" +
+      "Object.defineProperty(process.versions, 'node', { value: '20.1.0' });" +
+      `process.argv = [process.argv[0], ${JSON.stringify(bin)}, '--help'];` +
+      `require(${JSON.stringify(bin)});`;
+    const r = spawnSync(process.execPath, ['-e', fake], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vigil: needs Node\.js 22 or newer, this is v20\.1\.0\./);
+    expect(r.stderr).not.toMatch(/\n\s+at |ERR_UNKNOWN_BUILTIN_MODULE/);
+  });
+
   it('scores the NAB corpus and prints the three profiles', () => {
     const corpus = process.env.VIGIL_NAB_DIR ?? path.resolve(root, '../shared/data/nab-dev');
     const r = vigil(['eval', '--corpus', corpus, '--model', 'zscore', '--json']);
