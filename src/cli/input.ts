@@ -26,5 +26,10 @@ export function parseSeriesInput(text: string, source: string): NamedSeries[] {
     }
     return decoded.map((s) => ({ name: seriesName(s.labels), series: s.series }));
   }
-  return [{ name: source, series: parseCsvSeries(text, { source }) }];
+  const series = parseCsvSeries(text, { source });
+  if (series.t.length === 0) {
+    // A header alone is almost always the wrong file or a failed export, not a series to replay.
+    throw new Error(`${source}: no data rows (expected timestamp,value rows after the header)`);
+  }
+  return [{ name: source, series }];
 }

@@ -94,6 +94,14 @@ describe('vigil CLI', () => {
     expect(r.err).toMatch(/line 3/);
   });
 
+  it('refuses a CSV with a header and no rows, and writes nothing', () => {
+    const output = tmp('o.csv');
+    const r = run(['backtest', '--input', tmp('empty.csv', 'timestamp,value\n'), '--output', output]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/empty\.csv: no data rows/);
+    expect(fs.existsSync(output)).toBe(false);
+  });
+
   it('prints help per command', () => {
     const r = run(['backtest', '--help']);
     expect(r.code).toBe(0);
