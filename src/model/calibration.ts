@@ -119,12 +119,18 @@ export function scorePoint(
     out.score[i] = Number.isFinite(value) ? 0 : NaN;
     return;
   }
-  const r = value - expected;
+  out.score[i] = bandScore(value - expected, up, lo, options.direction);
+}
+
+/**
+ * The score of a residual r against band half-widths `up` above and `lo` below the expected
+ * value: 1 at the band's edge and linear beyond it, 0 on a side the direction leaves unscored.
+ */
+export function bandScore(r: number, up: number, lo: number, direction: ModelOptions['direction']): number {
   if (r >= 0) {
-    out.score[i] = options.direction === 'below' ? 0 : r / up;
-  } else {
-    out.score[i] = options.direction === 'above' ? 0 : -r / lo;
+    return direction === 'below' ? 0 : r / up;
   }
+  return direction === 'above' ? 0 : -r / lo;
 }
 
 /**

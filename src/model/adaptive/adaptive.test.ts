@@ -159,4 +159,35 @@ describe('adaptive', () => {
     expect(() => AdaptiveModel.load({ ...json, kUpper: -1 })).toThrow(/kUpper/);
     expect(() => AdaptiveModel.load({ ...json, scale0: 'x' })).toThrow(/scale0/);
   });
+
+  it('scores linearly against the band it draws, while a version-1 model keeps its own score', () => {
+    // A 20-sigma level shift the filter has not re-anchored to yet: the sustained view moves the
+    // band's edge in, so the band puts the shifted points many widths out.
+    const s = noisy(2000, 5);
+    for (let i = 1500; i < 1530; i++) {
+      s.v[i] += 20;
+    }
+    const model = fitAdaptive(head(s, 1000), options, { ...DEFAULT_ADAPTIVE_CONFIG, shiftRun: 0 });
+    const out = allocScoreBuffers(2000);
+    model.score(s, out, 1000);
+    for (let i = 1000; i < 2000; i++) {
+      const r = s.v[i] - out.expected[i];
+      const width = r >= 0 ? out.upper[i] - out.expected[i] : out.expected[i] - out.lower[i];
+      expect(out.score[i]).toBeCloseTo(Math.abs(r) / width, 9);
+    }
+    expect(model.toJSON().formatVersion).toBe(2);
+
+    const v1 = AdaptiveModel.load({ ...JSON.parse(JSON.stringify(model)), formatVersion: 1 });
+    expect(v1.toJSON().formatVersion).toBe(1);
+    const old = allocScoreBuffers(2000);
+    v1.score(s, old, 1000);
+    // The same band; inside it the same verdict; beyond it the sustained view's slower score.
+    expect(Array.from(old.upper)).toEqual(Array.from(out.upper));
+    expect(Array.from(old.lower)).toEqual(Array.from(out.lower));
+    for (let i = 1000; i < 2000; i++) {
+      expect(old.score[i] > 1).toBe(out.score[i] > 1);
+    }
+    expect(old.score[1520]).toBeGreaterThan(1);
+    expect(out.score[1520]).toBeGreaterThan(3 * old.score[1520]);
+  });
 });

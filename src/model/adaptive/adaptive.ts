@@ -1,4 +1,4 @@
-import { type BandCalibration, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
+import { type BandCalibration, bandScore, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
 import { dlog } from '../detmath';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
@@ -24,7 +24,12 @@ import { AdaptiveFilter, type FilterConfig, type FilterState } from './filter';
  *   paging after a few points instead of for hours.
  */
 
-const FORMAT_VERSION = 1;
+/**
+ * 2: the score is read off the drawn band, linear beyond its edge like every other detector's
+ * (scorePoint). 1: the larger of the point view's score and the sustained view's own (slower)
+ * score. Models saved as 1 load and score as they did; the band is the same in both.
+ */
+const FORMAT_VERSION = 2;
 
 /** The tuning every fitted model carries (serialised, so a loaded model scores identically). */
 export interface AdaptiveConfig {
@@ -73,6 +78,9 @@ interface AdaptiveParams extends AdaptiveConfig {
   state?: FilterState;
 }
 
+/** As in scorePoint: a band drawn at zero width (a constant series) never divides by zero. */
+const TINY = 1e-6;
+
 function filterConfig(p: AdaptiveParams): FilterConfig {
   return {
     alpha: p.alpha,
@@ -91,7 +99,9 @@ export class AdaptiveModel implements Model {
   constructor(
     readonly options: ModelOptions,
     readonly training: TrainingInfo,
-    readonly params: AdaptiveParams
+    readonly params: AdaptiveParams,
+    /** How the model scores (see FORMAT_VERSION): a loaded model keeps its saved version's. */
+    readonly formatVersion: 1 | 2 = FORMAT_VERSION
   ) {}
 
   /**
@@ -155,7 +165,23 @@ export class AdaptiveModel implements Model {
       if (!Number.isFinite(x)) {
         continue;
       }
-      // Sustained view: the rolling mean of normalised residuals against its own calibrated band.
+      if (this.formatVersion === FORMAT_VERSION) {
+        // Against the band just drawn: 1 at its edge, and a value twice as far beyond it scores
+        // twice as high, as with every detector. The sustained view's own score rises far more
+        // slowly beyond the edge, so a level shift read 2.7 here while the band it had drawn put
+        // the value 40 band-widths out, and the ensemble, which reads members by their bands,
+        // said 44: members and ensemble now tell the same story. NAB (adaptive alone, mean of
+        // refits every 5/6/7 h): 35.00 / 13.53 / 46.90 before, 37.80 / 29.88 / 47.20 with it.
+        const tiny = TINY * (1 + Math.abs(e));
+        out.score[i] = bandScore(
+          x - e,
+          Math.max(out.upper[i] - e, tiny),
+          Math.max(e - out.lower[i], tiny),
+          o.direction
+        );
+        continue;
+      }
+      // Format 1. Sustained view: the rolling mean of normalised residuals against its own calibrated band.
       const m = f.zMean;
       let sustained = 0;
       if (m > 0 && o.direction !== 'below') {
@@ -177,13 +203,15 @@ export class AdaptiveModel implements Model {
 
   toJSON(): SerializedModel {
     return {
-      ...writeHeader(this, FORMAT_VERSION),
+      ...writeHeader(this, this.formatVersion),
       ...this.params,
     };
   }
 
   static load(json: unknown): AdaptiveModel {
-    const m = readHeader(json, 'adaptive', FORMAT_VERSION);
+    // Models saved as version 1 score as they did (see FORMAT_VERSION).
+    const saved = json && typeof json === 'object' ? (json as { formatVersion?: unknown }).formatVersion : undefined;
+    const m = readHeader(json, 'adaptive', saved === 1 ? 1 : FORMAT_VERSION);
     const positive = (key: string) => {
       const x = num(m, key);
       if (!(x > 0)) {
@@ -212,23 +240,28 @@ export class AdaptiveModel implements Model {
       }
       return x;
     };
-    return new AdaptiveModel(m.options, m.training, {
-      alpha: unit('alpha'),
-      beta: unit('beta'),
-      clip: positive('clip'),
-      meanWindow: count('meanWindow', 1),
-      shiftRun: count('shiftRun', 0),
-      shiftZ: positive('shiftZ'),
-      burnIn: count('burnIn', 0),
-      kUpper: positive('kUpper'),
-      kLower: positive('kLower'),
-      mUpper: positive('mUpper'),
-      mLower: positive('mLower'),
-      scale0: positive('scale0'),
-      scaleFloor: positive('scaleFloor'),
-      bandFloor: nonNegative('bandFloor'),
-      ...(m.state !== undefined && m.state !== null && { state: filterState(m.state, m) }),
-    });
+    return new AdaptiveModel(
+      m.options,
+      m.training,
+      {
+        alpha: unit('alpha'),
+        beta: unit('beta'),
+        clip: positive('clip'),
+        meanWindow: count('meanWindow', 1),
+        shiftRun: count('shiftRun', 0),
+        shiftZ: positive('shiftZ'),
+        burnIn: count('burnIn', 0),
+        kUpper: positive('kUpper'),
+        kLower: positive('kLower'),
+        mUpper: positive('mUpper'),
+        mLower: positive('mLower'),
+        scale0: positive('scale0'),
+        scaleFloor: positive('scaleFloor'),
+        bandFloor: nonNegative('bandFloor'),
+        ...(m.state !== undefined && m.state !== null && { state: filterState(m.state, m) }),
+      },
+      m.formatVersion === 1 ? 1 : FORMAT_VERSION
+    );
   }
 }
 
