@@ -71,6 +71,33 @@ describe('IsolationForestModel', () => {
     expect(timeShare).toBeGreaterThan(0.3 * why.reduce((a, c) => a + Math.max(c.contribution, 0), 0));
   });
 
+  it('draws the band so that a point scoring above 1 lies outside it, also where the forest outranks the band', () => {
+    const { bandUpper, bandLower } = model.toJSON() as unknown as { bandUpper: number; bandLower: number };
+    const test = copySeries(series);
+    // Two hours of a sawtooth within the magnitude band: no value is far out, the shape is.
+    for (let i = 11 * DAY_POINTS; i < 11 * DAY_POINTS + 24; i++) {
+      test.v[i] += (i % 2 ? 0.9 : -0.9) * bandUpper;
+    }
+    const out = scoreAll(model, test, 10 * DAY_POINTS);
+    let forestDecided = 0;
+    for (let i = 10 * DAY_POINTS; i < test.t.length; i++) {
+      const x = test.v[i];
+      const r = x - out.expected[i];
+      const inside = x >= out.lower[i] && x <= out.upper[i];
+      expect(out.score[i] > 1).toBe(!inside);
+      if (out.score[i] > 1) {
+        // Still the distance beyond the drawn edge in band units, wherever the verdict came from.
+        const width = r >= 0 ? out.upper[i] - out.expected[i] : out.expected[i] - out.lower[i];
+        expect(out.score[i]).toBeCloseTo(Math.abs(r) / width, 9);
+        if (r <= bandUpper && -r <= bandLower) {
+          forestDecided++;
+        }
+      }
+    }
+    // Some of those points are within the magnitude band: the forest alone found them unusual.
+    expect(forestDecided).toBeGreaterThan(0);
+  });
+
   it('is causal: changing later values never changes earlier outputs', () => {
     const a = scoreAll(model, series);
     const changed = copySeries(series);

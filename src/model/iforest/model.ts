@@ -73,8 +73,26 @@ export class IsolationForestModel implements Model {
           if (Number.isFinite(value)) {
             // The forest sees context (time of day, recent shape) but saturates beyond the
             // training range; the band sees magnitude. A point is as unusual as the larger says.
-            const fromForest = forestScore(mapScore(s[i - start], map), value - expected, expected, o);
-            out.score[i] = Math.max(out.score[i], fromForest);
+            const r = value - expected;
+            const fromForest = forestScore(mapScore(s[i - start], map), r, expected, o);
+            if (fromForest > out.score[i]) {
+              out.score[i] = fromForest;
+              if (fromForest > 1) {
+                // The forest outranks the band and finds the point outside: draw that side's edge
+                // where a linear score would equal the forest's, so the point lies outside the
+                // band it is drawn with (score > 1 is outside the band, for every model). A point
+                // at the expected value itself that the forest still finds unusual (its context
+                // is) gets a zero-width edge: nothing there is normal. Never inside the minimum
+                // deviation, which nothing scores past.
+                const floor = Math.max(o.minAbsDeviation, o.minRelDeviation * Math.abs(expected));
+                const edge = Math.max(Math.abs(r) / fromForest, floor);
+                if (r >= 0) {
+                  out.upper[i] = expected + edge;
+                } else {
+                  out.lower[i] = expected - edge;
+                }
+              }
+            }
           }
         }
       }
