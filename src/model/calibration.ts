@@ -109,7 +109,7 @@ export function scorePoint(
   bandLo: number,
   options: ModelOptions
 ): void {
-  const floor = Math.max(options.minAbsDeviation, options.minRelDeviation * Math.abs(expected));
+  const floor = minimumDeviation(options, expected);
   const up = Math.max(bandUp, floor, TINY * (1 + Math.abs(expected)));
   const lo = Math.max(bandLo, floor, TINY * (1 + Math.abs(expected)));
   out.expected[i] = expected;
@@ -120,6 +120,11 @@ export function scorePoint(
     return;
   }
   out.score[i] = bandScore(value - expected, up, lo, options.direction);
+}
+
+/** The user's minimum deviation around `expected`: nothing closer than this scores above 1. */
+export function minimumDeviation(options: ModelOptions, expected: number): number {
+  return Math.max(options.minAbsDeviation, options.minRelDeviation * Math.abs(expected));
 }
 
 /**

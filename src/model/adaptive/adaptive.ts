@@ -1,4 +1,11 @@
-import { type BandCalibration, bandScore, falseAlarmRate, resolutionFloor, scorePoint } from '../calibration';
+import {
+  type BandCalibration,
+  bandScore,
+  falseAlarmRate,
+  minimumDeviation,
+  resolutionFloor,
+  scorePoint,
+} from '../calibration';
 import { dlog } from '../detmath';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
@@ -125,8 +132,6 @@ export class AdaptiveModel implements Model {
       start = lowerBound(t, toMs + 1);
     }
     const o = this.options;
-    const minDev = o.minAbsDeviation;
-    const minRel = o.minRelDeviation;
     for (let i = start; i < v.length; i++) {
       const x = v[i];
       f.step(x);
@@ -148,7 +153,7 @@ export class AdaptiveModel implements Model {
       // The rolling mean is linear in this point's residual r: m(r) = (zOthers + r/s) / count, so
       // the sustained view reaches 1 at r = s * (count * mBand -/+ zOthers), and never before the
       // minimum deviation (its cap, below).
-      const floor = Math.max(minDev, minRel * Math.abs(e), p.bandFloor);
+      const floor = Math.max(minimumDeviation(o, e), p.bandFloor);
       const cnt = f.zCountNow;
       if (o.direction !== 'below') {
         const r1 = Math.max(s * (cnt * p.mUpper - f.zOthers), floor);

@@ -1,6 +1,6 @@
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
-import { resolutionFloor } from '../calibration';
+import { minimumDeviation, resolutionFloor } from '../calibration';
 import { readHeader, writeHeader } from '../serial';
 import { DAY_MS } from '../options';
 import { describeTraining, lowerBound } from '../training';
@@ -192,7 +192,7 @@ export class EnsembleModel implements Model {
       this.members[k].score(series, bufs[k], start);
     }
     const solver = new BandSolver(K, this.combine === 'quadratic');
-    const { direction, minAbsDeviation, minRelDeviation } = this.options;
+    const { direction } = this.options;
     const v = series.v;
     const routine = this.routine;
     const nBins = routine ? routine.up.length : 0;
@@ -228,7 +228,7 @@ export class EnsembleModel implements Model {
       // The unscored side is drawn as for 'both', as the single detectors draw it.
       let upper = solver.upperEdge(e, direction === 'above' ? UP : BOTH, levelUp * held);
       let lower = solver.lowerEdge(e, direction === 'below' ? DOWN : BOTH, levelDown * held);
-      const floor = Math.max(minAbsDeviation, minRelDeviation * Math.abs(e), TINY * (1 + Math.abs(e)));
+      const floor = Math.max(minimumDeviation(this.options, e), TINY * (1 + Math.abs(e)));
       if (upper < e + floor) {
         upper = e + floor;
       }

@@ -1,4 +1,4 @@
-import { calibrateBand, scorePoint } from '../calibration';
+import { calibrateBand, minimumDeviation, scorePoint } from '../calibration';
 import type { Detector } from '../detector';
 import { ModelError } from '../errors';
 import { num, readHeader, writeHeader } from '../serial';
@@ -84,7 +84,7 @@ export class IsolationForestModel implements Model {
                 // at the expected value itself that the forest still finds unusual (its context
                 // is) gets a zero-width edge: nothing there is normal. Never inside the minimum
                 // deviation, which nothing scores past.
-                const floor = Math.max(o.minAbsDeviation, o.minRelDeviation * Math.abs(expected));
+                const floor = minimumDeviation(o, expected);
                 const edge = Math.max(Math.abs(r) / fromForest, floor);
                 if (r >= 0) {
                   out.upper[i] = expected + edge;
@@ -172,7 +172,7 @@ function forestScore(mapped: number, residual: number, expected: number, o: Mode
   if ((o.direction === 'above' && residual < 0) || (o.direction === 'below' && residual > 0)) {
     return 0;
   }
-  const floor = Math.max(o.minAbsDeviation, o.minRelDeviation * Math.abs(expected));
+  const floor = minimumDeviation(o, expected);
   const r = Math.abs(residual);
   return r < floor ? Math.min(mapped, r / floor) : mapped;
 }
