@@ -66,4 +66,19 @@ describe('the scoring contract, every model', () => {
     // The events are there to be seen: a contract met by never leaving the band proves nothing.
     expect(outside).toBeGreaterThan(3);
   });
+
+  it.each(MODEL_KINDS as ModelKind[])('%s: a deviation under the minimum never scores above 1', (model) => {
+    const minAbsDeviation = 10;
+    const r = backtest(s, { model, options: resolveOptions({ ...options, minAbsDeviation }) });
+    let beyond = 0;
+    for (let i = 0; i < s.t.length; i++) {
+      const d = Math.abs(s.v[i] - r.expected[i]);
+      if (d < minAbsDeviation) {
+        expect(r.score[i]).toBeLessThanOrEqual(1);
+      } else if (r.score[i] > 1) {
+        beyond++;
+      }
+    }
+    expect(beyond).toBeGreaterThan(0);
+  });
 });
