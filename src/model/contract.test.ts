@@ -81,4 +81,17 @@ describe('the scoring contract, every model', () => {
     }
     expect(beyond).toBeGreaterThan(0);
   });
+
+  it.each(MODEL_KINDS as ModelKind[])('%s: direction "above" never scores a point below expected', (model) => {
+    const r = backtest(s, { model, options: resolveOptions({ ...options, direction: 'above' }) });
+    let above = 0;
+    for (let i = 0; i < s.t.length; i++) {
+      if (s.v[i] < r.expected[i]) {
+        expect(r.score[i]).toBe(0);
+      } else if (r.score[i] > 1) {
+        above++;
+      }
+    }
+    expect(above).toBeGreaterThan(0);
+  });
 });

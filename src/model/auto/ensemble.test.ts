@@ -146,6 +146,27 @@ describe('ensemble model', () => {
     expect(scoreAt(floored, withValue(s, i, out.upper[i]), i, train)).toBeCloseTo(1, 9);
   });
 
+  it('with direction "above" scores nothing below its expected value; version 3 models as saved', () => {
+    const i = train + 300;
+    const above = fit(resolveOptions({ direction: 'above' }));
+    const out = allocScoreBuffers(n);
+    above.score(s, out, train);
+    // Between the members' expected values a point is above one member's and below the drawn line.
+    const members = above.members.map((m) => {
+      const b = allocScoreBuffers(n);
+      m.score(s, b, train);
+      return b.expected[i];
+    });
+    const lowest = Math.min(...members);
+    expect(lowest).toBeLessThan(out.expected[i]);
+    const between = withValue(s, i, 0.5 * (lowest + out.expected[i]));
+    expect(scoreAt(above, between, i, train)).toBe(0);
+    // Saved as version 3, the same model still scores that point by the lower member.
+    const v3 = loadModel({ ...above.toJSON(), formatVersion: 3 }) as EnsembleModel;
+    expect(v3.toJSON().formatVersion).toBe(3);
+    expect(scoreAt(v3, between, i, train)).toBeGreaterThan(0);
+  });
+
   it('round-trips through JSON with identical outputs', () => {
     const model = fit(resolveOptions());
     const again = loadModel(JSON.stringify(model));
@@ -201,7 +222,7 @@ describe('ensemble model', () => {
   it('rejects what it cannot load', () => {
     const json = fit(resolveOptions()).toJSON();
     const member = (json.members as unknown[])[0];
-    expect(() => loadModel({ ...json, formatVersion: 4 })).toThrow(/not supported/);
+    expect(() => loadModel({ ...json, formatVersion: 5 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, formatVersion: 0 })).toThrow(/not supported/);
     expect(() => loadModel({ ...json, members: [] })).toThrow(/members/);
     expect(() => loadModel({ ...json, members: 'x' })).toThrow(/members/);
@@ -308,9 +329,9 @@ describe('incident aftermath', () => {
     expect(model.contextStartMs(s.t[soon])).toBeLessThanOrEqual(model.training.toMs + 1);
   });
 
-  it('saves its state as format version 3 and loads version 2 models without it', () => {
+  it('saves its state (format version 3 and later) and loads version 2 models without it', () => {
     const json = model.toJSON();
-    expect(json.formatVersion).toBe(3);
+    expect(json.formatVersion).toBe(4);
     const again = loadModel(JSON.parse(JSON.stringify(json))) as EnsembleModel;
     expect(again.aftermath).toEqual(model.aftermath);
     const { aftermath: _aftermath, ...v2 } = json;
@@ -472,7 +493,7 @@ describe('daily routine', () => {
     const again = loadModel(JSON.parse(JSON.stringify(model))) as EnsembleModel;
     expect(again.routine).toEqual(model.routine);
     const json = model.toJSON();
-    expect(json.formatVersion).toBe(3);
+    expect(json.formatVersion).toBe(4);
     const { routine: _routine, ...old } = json;
     expect((loadModel({ ...old, formatVersion: 1 }) as EnsembleModel).routine).toBeNull();
     const r = json.routine as { binMs: number; up: number[]; down: number[] };

@@ -86,11 +86,13 @@ import {
  */
 
 /**
- * 3: the incident aftermath (aftermath.ts). 2: the quadratic mean and the daily routine. Models
- * saved as 2 load without an aftermath, models saved as 1 also keep the arithmetic mean and no
- * routine: each scores as it did when saved.
+ * 4: with direction 'above' ('below'), a point below (above) `expected` scores 0. 3: the incident
+ * aftermath (aftermath.ts). 2: the quadratic mean and the daily routine. Models saved as 3 keep
+ * scoring such points by the members whose own expected value they are above (a little, or past 1
+ * where the members disagree widely); models saved as 2 also load without an aftermath, models
+ * saved as 1 also keep the arithmetic mean and no routine: each scores as it did when saved.
  */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 /**
  * Share of training points at the minimum that makes it an idle floor. A fifth of the time is a
@@ -127,7 +129,13 @@ export class EnsembleModel implements Model {
      * Where the incident aftermath tracker stood at the end of training (aftermath.ts), or null
      * for models saved before it (format versions 1 and 2), which score without it.
      */
-    readonly aftermath: AftermathState | null = null
+    readonly aftermath: AftermathState | null = null,
+    /**
+     * Whether a direction-restricted model scores only points on its side of `expected` (format
+     * version 4); false for models saved before, which score as they did. Only fitted models
+     * (which have an aftermath) are saved, and they save it as version 4.
+     */
+    readonly sideOfExpected = true
   ) {
     if (aftermath && combine === 'mean') {
       throw new ModelError('ensemble aftermath needs the quadratic combination (format version 3)');
@@ -250,7 +258,10 @@ export class EnsembleModel implements Model {
       const which = direction === 'above' ? UP : direction === 'below' ? DOWN : BOTH;
       const idle = this.idle;
       const atFloor = idle !== null && Math.abs(x - idle.value) <= idle.tolerance;
-      let s = solver.value(x, atFloor ? which & UP : which) / (x > e ? levelUp : levelDown);
+      // The members' upper pieces see a point above the lowest member's expected value; the user
+      // who asked for 'above' sees it against the drawn expected value.
+      const wrongSide = this.sideOfExpected && ((direction === 'above' && x < e) || (direction === 'below' && x > e));
+      let s = wrongSide ? 0 : solver.value(x, atFloor ? which & UP : which) / (x > e ? levelUp : levelDown);
       const d = Math.abs(x - e);
       // Within the minimum deviation nothing scores above 1, and the widened band's edge scores
       // exactly 1: the cap applies after the aftermath's division, as after the routine's. The
@@ -272,7 +283,10 @@ export class EnsembleModel implements Model {
 
   toJSON(): SerializedModel {
     return {
-      ...writeHeader(this, this.combine === 'mean' ? 1 : this.aftermath ? FORMAT_VERSION : 2),
+      ...writeHeader(
+        this,
+        this.combine === 'mean' ? 1 : !this.aftermath ? 2 : this.sideOfExpected ? FORMAT_VERSION : 3
+      ),
       weights: Array.from(this.weights),
       idle: this.idle,
       routine: this.routine && {
@@ -289,7 +303,7 @@ export class EnsembleModel implements Model {
   static load(json: unknown, loadMember: (json: unknown) => Model): EnsembleModel {
     // Older versions score as they did when saved (see FORMAT_VERSION).
     const saved = json && typeof json === 'object' ? (json as { formatVersion?: unknown }).formatVersion : undefined;
-    const m = readHeader(json, 'ensemble', saved === 1 || saved === 2 ? saved : FORMAT_VERSION);
+    const m = readHeader(json, 'ensemble', saved === 1 || saved === 2 || saved === 3 ? saved : FORMAT_VERSION);
     const members = m.members;
     if (!Array.isArray(members) || members.length === 0 || members.length > MAX_MEMBERS) {
       throw new ModelError(`ensemble model members must be an array of 1 to ${MAX_MEMBERS} models`);
@@ -345,7 +359,8 @@ export class EnsembleModel implements Model {
       floor,
       routine,
       m.formatVersion === 1 ? 'mean' : 'quadratic',
-      m.formatVersion === FORMAT_VERSION ? readAftermathState(m.aftermath) : null
+      m.formatVersion >= 3 ? readAftermathState(m.aftermath) : null,
+      m.formatVersion >= 4
     );
   }
 }
