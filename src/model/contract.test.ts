@@ -94,4 +94,21 @@ describe('the scoring contract, every model', () => {
     }
     expect(above).toBeGreaterThan(0);
   });
+
+  it.each(MODEL_KINDS as ModelKind[])('%s: absurd finite values (±1e200) get finite scores and bands', (model) => {
+    const absurd: Series = { t: s.t, v: Float64Array.from(s.v) };
+    absurd.v[8 * 288 + 60] = 1e200;
+    absurd.v[8 * 288 + 90] = -1e200;
+    const r = backtest(absurd, { model, options });
+    const bad: number[] = [];
+    for (let i = 0; i < absurd.t.length; i++) {
+      const scoreOk = !Number.isFinite(absurd.v[i]) || Number.isFinite(r.score[i]);
+      const bandOk = !Number.isFinite(r.expected[i]) || (Number.isFinite(r.lower[i]) && Number.isFinite(r.upper[i]));
+      if (!scoreOk || !bandOk) {
+        bad.push(i);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(r.score[8 * 288 + 60]).toBeGreaterThan(1);
+  });
 });

@@ -76,6 +76,9 @@ export const QUIET: Readonly<AftermathState> = { phase: 0, peak: 0, startMs: 0, 
  * Times, not point counts, so the hold is the same at any step. Mutable and allocation-free: one
  * per score() call.
  */
+/** Highest peak the tracker keeps (see observe). */
+const MAX_PEAK = 1e100;
+
 export class Aftermath {
   private phase: 0 | 1 | 2;
   private peak: number;
@@ -101,10 +104,13 @@ export class Aftermath {
   }
 
   /** Moves on past the point at tMs whose undivided score is s (NaN: no information, no change). */
-  observe(tMs: number, s: number): void {
-    if (Number.isNaN(s)) {
+  observe(tMs: number, score: number): void {
+    if (Number.isNaN(score)) {
       return;
     }
+    // Scores this large come only from absurd values (a 1e200 from a broken exporter); the band
+    // is drawn where the score reaches the peak, and a peak beyond this would overflow it.
+    const s = score < MAX_PEAK ? score : MAX_PEAK;
     if (this.phase === 0) {
       if (s > 1) {
         this.phase = 1;

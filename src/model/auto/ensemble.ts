@@ -451,7 +451,29 @@ export class BandSolver {
       const r = x - this.e[j];
       f += this.curvature(j, x, which) * (this.quadratic ? r * r : Math.abs(r));
     }
-    return this.quadratic ? Math.sqrt(f / this.weightSum) : f / this.weightSum;
+    const s = this.quadratic ? Math.sqrt(f / this.weightSum) : f / this.weightSum;
+    return Number.isFinite(s) || !Number.isFinite(x) || !this.quadratic ? s : this.scaledValue(x, which);
+  }
+
+  /**
+   * The quadratic value() for an x so far out (beyond ~1e154) that r * r overflows, which gave
+   * Infinity, or NaN where a member's zero slope met it: the same mean, each term scaled by the
+   * largest. Only reached on overflow, so ordinary scores keep their exact bits.
+   */
+  private scaledValue(x: number, which: number): number {
+    let big = 0;
+    for (let j = 0; j < this.count; j++) {
+      big = Math.max(big, Math.sqrt(this.curvature(j, x, which)) * Math.abs(x - this.e[j]));
+    }
+    if (!(big > 0) || !Number.isFinite(big)) {
+      return big;
+    }
+    let f = 0;
+    for (let j = 0; j < this.count; j++) {
+      const term = (Math.sqrt(this.curvature(j, x, which)) * Math.abs(x - this.e[j])) / big;
+      f += term * term;
+    }
+    return big * Math.sqrt(f / this.weightSum);
   }
 
   /**
