@@ -111,4 +111,18 @@ describe('the scoring contract, every model', () => {
     expect(bad).toEqual([]);
     expect(r.score[8 * 288 + 60]).toBeGreaterThan(1);
   });
+
+  it.each(MODEL_KINDS as ModelKind[])(
+    '%s: a constant series never scores above 1, and its first change does',
+    (model) => {
+      const n = 9 * 288;
+      const flat: Series = { t: s.t.slice(0, n), v: new Float64Array(n).fill(1) };
+      flat.v[n - 10] = 2;
+      const r = backtest(flat, { model, options });
+      for (let i = 0; i < n - 10; i++) {
+        expect({ i, high: r.score[i] > 1 }).toEqual({ i, high: false });
+      }
+      expect(r.score[n - 10]).toBeGreaterThan(1);
+    }
+  );
 });

@@ -172,10 +172,16 @@ function forestScore(mapped: number, residual: number, expected: number, o: Mode
   if ((o.direction === 'above' && residual < 0) || (o.direction === 'below' && residual > 0)) {
     return 0;
   }
-  const floor = minimumDeviation(o, expected);
+  // A value within rounding of its expected one is not unusual by its context alone: on a
+  // constant series (an `up` gauge, a config value) the forest can split on nothing but the clock,
+  // and scored hours it had seen less of above 1 (333 points of 2,600 with nothing happening).
+  const floor = Math.max(minimumDeviation(o, expected), TINY * (1 + Math.abs(expected)));
   const r = Math.abs(residual);
   return r < floor ? Math.min(mapped, r / floor) : mapped;
 }
+
+/** As in scorePoint: rounding never scores. */
+const TINY = 1e-6;
 
 export function fitIsolationForest(
   series: Series,
