@@ -119,6 +119,14 @@ describe('IsolationForestModel', () => {
       }
     }
     expect(high).toBeLessThanOrEqual(2);
+    // A model saved as version 1 keeps scoring the clock as it did.
+    const m = fitIsolationForest({ t: t.subarray(0, DAY_POINTS), v: v.subarray(0, DAY_POINTS) }, options);
+    const v1 = IsolationForestModel.load({ ...JSON.parse(JSON.stringify(m)), formatVersion: 1 });
+    expect(m.toJSON().formatVersion).toBe(2);
+    expect(v1.toJSON().formatVersion).toBe(1);
+    const count = (model: IsolationForestModel) =>
+      Array.from(scoreAll(model, { t, v }, DAY_POINTS).score).filter((x) => x > 1).length;
+    expect(count(v1)).toBeGreaterThan(count(m));
   });
 
   it('is causal: changing later values never changes earlier outputs', () => {
@@ -163,7 +171,7 @@ describe('IsolationForestModel', () => {
   it('load rejects another kind, another version and damaged fields', () => {
     const json = JSON.parse(JSON.stringify(model));
     expect(() => IsolationForestModel.load({ ...json, kind: 'zscore' })).toThrow(ModelError);
-    expect(() => IsolationForestModel.load({ ...json, formatVersion: 2 })).toThrow(/version/);
+    expect(() => IsolationForestModel.load({ ...json, formatVersion: 3 })).toThrow(/version/);
     expect(() => IsolationForestModel.load({ ...json, sThr: json.sMed })).toThrow(ModelError);
     expect(() => IsolationForestModel.load({ ...json, scaler: { ...json.scaler, scale: [1] } })).toThrow(ModelError);
     expect(() => IsolationForestModel.load({ ...json, spec: { ...json.spec, std: false } })).toThrow(/features/);

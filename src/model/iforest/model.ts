@@ -21,7 +21,12 @@ import { trainForest, type ForestModelParams } from './training';
  * mapped so the training median is 0 and the target false-alarm quantile is 1.
  */
 
-const FORMAT_VERSION = 1;
+/**
+ * 2: the clock alone does not page (a value within rounding of expected cannot score above 1 on
+ * context, and the forest's verdict counts in full only from CONTEXT_GATE of the band). Models
+ * saved as 1 load and score as they did.
+ */
+const FORMAT_VERSION = 2;
 
 export type IsolationForestParams = ForestModelParams;
 
@@ -41,7 +46,9 @@ export class IsolationForestModel implements Model {
   constructor(
     readonly options: ModelOptions,
     readonly training: TrainingInfo,
-    readonly parts: FittedParts
+    readonly parts: FittedParts,
+    /** How the model scores (see FORMAT_VERSION): a loaded model keeps its saved version's. */
+    readonly formatVersion: 1 | 2 = FORMAT_VERSION
   ) {
     this.featureNames = featureNames(parts.spec);
   }
@@ -74,16 +81,19 @@ export class IsolationForestModel implements Model {
             // The forest sees context (time of day, recent shape) but saturates beyond the
             // training range; the band sees magnitude. A point is as unusual as the larger says.
             const r = value - expected;
-            let fromForest = forestScore(mapScore(s[i - start], map), r, expected, o);
-            // The clock alone does not page: the forest lifts a point past the band's verdict in
-            // proportion to its distance from expected, fully from CONTEXT_GATE of the band's
-            // half-width. On a series periodic but not daily (a 10-hour cycle) it paged 163 of
-            // 2,600 points, with no value unusual; a typical daytime value at 3am is far from the
-            // night's rolling median and keeps its verdict. NAB iforest: unchanged (39.67 -> 39.73).
-            const halfWidth = r >= 0 ? out.upper[i] - expected : expected - out.lower[i];
-            const gate = Math.abs(r) / (CONTEXT_GATE * halfWidth);
-            if (gate < 1) {
-              fromForest = Math.min(fromForest, Math.max(out.score[i], gate));
+            const v2 = this.formatVersion >= 2;
+            let fromForest = forestScore(mapScore(s[i - start], map), r, expected, o, v2);
+            if (v2) {
+              // The clock alone does not page: the forest lifts a point past the band's verdict in
+              // proportion to its distance from expected, fully from CONTEXT_GATE of the band's
+              // half-width. A 10-hour cycle (periodic, not daily) paged 253 points of a 9-day
+              // replay with no value unusual; a typical daytime value at 3am is far from the
+              // night's rolling median and keeps its verdict. NAB iforest: 39.67 -> 39.73.
+              const halfWidth = r >= 0 ? out.upper[i] - expected : expected - out.lower[i];
+              const gate = Math.abs(r) / (CONTEXT_GATE * halfWidth);
+              if (gate < 1) {
+                fromForest = Math.min(fromForest, Math.max(out.score[i], gate));
+              }
             }
             if (fromForest > out.score[i]) {
               out.score[i] = fromForest;
@@ -132,7 +142,7 @@ export class IsolationForestModel implements Model {
   toJSON(): SerializedModel {
     const { spec, scaler, forest, map, bandUpper, bandLower } = this.parts;
     return {
-      ...writeHeader(this, FORMAT_VERSION),
+      ...writeHeader(this, this.formatVersion),
       spec: { ...spec },
       featureNames: [...this.featureNames],
       scaler: scaler.toJSON(),
@@ -145,7 +155,9 @@ export class IsolationForestModel implements Model {
   }
 
   static load(json: unknown): IsolationForestModel {
-    const m = readHeader(json, 'iforest', FORMAT_VERSION);
+    // Models saved as version 1 score as they did (see FORMAT_VERSION).
+    const saved = json && typeof json === 'object' ? (json as { formatVersion?: unknown }).formatVersion : undefined;
+    const m = readHeader(json, 'iforest', saved === 1 ? 1 : FORMAT_VERSION);
     const spec = checkSpec(m.spec);
     const nF = featureNames(spec).length;
     const forest = IsolationForest.load(m.forest);
@@ -163,14 +175,12 @@ export class IsolationForestModel implements Model {
     if (bandUpper < 0 || bandLower < 0) {
       throw new ModelError('iforest model band widths must be non-negative');
     }
-    return new IsolationForestModel(m.options, m.training, {
-      spec,
-      scaler,
-      forest,
-      map: { sMed, sThr },
-      bandUpper,
-      bandLower,
-    });
+    return new IsolationForestModel(
+      m.options,
+      m.training,
+      { spec, scaler, forest, map: { sMed, sThr }, bandUpper, bandLower },
+      m.formatVersion === 1 ? 1 : FORMAT_VERSION
+    );
   }
 }
 
@@ -178,14 +188,15 @@ export class IsolationForestModel implements Model {
  * The contract's rules on top of the forest's judgement: a deviation on the ignored side scores
  * 0, and one smaller than the minimum deviation stays below 1 (scaled down with its size).
  */
-function forestScore(mapped: number, residual: number, expected: number, o: ModelOptions): number {
+function forestScore(mapped: number, residual: number, expected: number, o: ModelOptions, v2: boolean): number {
   if ((o.direction === 'above' && residual < 0) || (o.direction === 'below' && residual > 0)) {
     return 0;
   }
-  // A value within rounding of its expected one is not unusual by its context alone: on a
-  // constant series (an `up` gauge, a config value) the forest can split on nothing but the clock,
-  // and scored hours it had seen less of above 1 (333 points of 2,600 with nothing happening).
-  const floor = Math.max(minimumDeviation(o, expected), TINY * (1 + Math.abs(expected)));
+  // Version 2: a value within rounding of its expected one is not unusual by its context alone.
+  // On a constant series (an `up` gauge, a config value) the forest can split on nothing but the
+  // clock, and scored hours it had seen less of above 1 (333 points of 2,600 with nothing happening).
+  const user = minimumDeviation(o, expected);
+  const floor = v2 ? Math.max(user, TINY * (1 + Math.abs(expected))) : user;
   const r = Math.abs(residual);
   return r < floor ? Math.min(mapped, r / floor) : mapped;
 }
